@@ -1,0 +1,123 @@
+//! Command-line interface: argument definitions and the headless subcommands
+//! (`worksheet`, `check`, `import`); the TUI entry lives in `app::run`.
+use crate::core::error::LoadError;
+use crate::core::worksheet;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Study police policy manuals: FSRS flashcards and graded discipline drills.
+#[derive(Debug, Parser)]
+#[command(name = "muster", version, about, long_about = None)]
+pub struct Cli {
+    /// Profile name (each has its own history and settings).
+    #[arg(long, global = true, default_value = "default")]
+    pub profile: String,
+    /// Data folder (default: the platform data folder, e.g. ~/.local/share/muster).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Extra folder of deck files to load.
+    #[arg(long, global = true)]
+    pub decks: Vec<PathBuf>,
+    /// Subcommand; none opens the TUI home screen.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the TUI straight into a study session.
+    Study {
+        /// Study only this deck id.
+        #[arg(long)]
+        deck: Option<String>,
+        /// Study only cards with this tag.
+        #[arg(long)]
+        tag: Option<String>,
+    },
+    /// Validate decks, policies and scenarios (files or folders); exit 2 on errors.
+    Check {
+        /// Files or folders (default: the bundled content).
+        paths: Vec<PathBuf>,
+    },
+    /// Print the discipline worksheet for a case file as JSON.
+    Worksheet {
+        /// Case or scenario file.
+        file: PathBuf,
+    },
+    /// Import cards from another format into a deck file.
+    Import {
+        /// Format.
+        #[command(subcommand)]
+        what: ImportKind,
+    },
+}
+
+/// Import formats.
+#[derive(Debug, Subcommand)]
+pub enum ImportKind {
+    /// Numbered Q/A flashcard-page text (e.g. the CCSO Chapter 4 set).
+    Flashcards {
+        /// Text file.
+        file: PathBuf,
+        /// Output deck file.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Deck id.
+        #[arg(long)]
+        id: String,
+        /// Deck title.
+        #[arg(long)]
+        title: String,
+        /// Source manual name and edition.
+        #[arg(long)]
+        source: String,
+    },
+}
+
+fn print_errors(e: &LoadError) {
+    for d in &e.0 {
+        eprintln!("{d}");
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    match &cli.command {
+        Some(Command::Worksheet { file }) => cmd_worksheet(file),
+        Some(Command::Check { paths }) => crate::check::run(paths),
+        Some(Command::Import { what }) => crate::check::import(what),
+        Some(Command::Study { .. }) | None => crate::app::run::run(&cli),
+    }
+}
+
+fn cmd_worksheet(file: &PathBuf) -> ExitCode {
+    let name = file.display().to_string();
+    let result = std::fs::read(file)
+        .map_err(|e| worksheet::io_error(&name, &e))
+        .and_then(|bytes| match String::from_utf8(bytes) {
+            Ok(t) => Ok(t),
+            Err(_) => Err(worksheet::io_error(
+                &name,
+                &std::io::Error::other("not UTF-8 text"),
+            )),
+        })
+        .and_then(|text| worksheet::run(&name, &text));
+    match result {
+        Ok(ws) => match serde_json::to_string_pretty(&ws) {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{name}: cannot write JSON: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Err(e) => {
+            print_errors(&e);
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,866 @@
+//! The discipline engine: works a case through a policy's worksheet and explains each
+//! step with the manual's section. Pure: the same case always gives the same sheet.
+//! `muster worksheet FILE` prints [`Worksheet`] as JSON (see the worksheet contract).
+use crate::core::error::{Diagnostic, LoadError, Reporter, from_serde};
+use crate::core::policy::{Discipline, Model, Policy, Resolved, Span};
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde::Serialize;
+use serde_json::Value;
+
+/// A current violation of a case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Current {
+    /// Text as given.
+    pub violation: String,
+    /// What it resolved to.
+    pub resolved: Resolved,
+    /// Date of occurrence.
+    pub occurred: Date,
+    /// Category given (index), if any.
+    pub category: Option<usize>,
+    /// Recommended discipline, if any.
+    pub recommended: Option<Discipline>,
+}
+
+/// A past sustained violation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Past {
+    /// Text as given.
+    pub violation: String,
+    /// What it resolved to, if known to the policy.
+    pub resolved: Option<Resolved>,
+    /// Category it was disciplined at (index).
+    pub category: usize,
+    /// Date of occurrence.
+    pub occurred: Date,
+    /// Effective date of discipline.
+    pub disciplined: Option<Date>,
+    /// Author's override of "same, similar or related".
+    pub related: Option<bool>,
+}
+
+/// A validated case, ready for the engine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    /// Policy id.
+    pub policy: String,
+    /// Current violations, input order.
+    pub current: Vec<Current>,
+    /// History, input order.
+    pub history: Vec<Past>,
+}
+
+/// The recommended discipline checked against range and authority.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recommended {
+    /// As the vocabulary writes it.
+    pub discipline: String,
+    /// Inside the adjusted category's range.
+    pub within_range: bool,
+    /// Lowest rank allowed to impose it.
+    pub authority: Option<String>,
+}
+
+/// The worksheet line of one current violation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    /// The violation's title as the manual prints it.
+    pub violation: String,
+    /// Policy id of the violation.
+    pub id: String,
+    /// Step One category.
+    pub base: String,
+    /// Step Two category.
+    pub adjusted: String,
+    /// Matrix penalty level.
+    pub level: Option<u32>,
+    /// Why it was raised.
+    pub raised_by: Vec<String>,
+    /// History indexes used.
+    pub counted: Vec<usize>,
+    /// History indexes with an active period / inside the window.
+    pub active: Vec<usize>,
+    /// History indexes judged same, similar or related.
+    pub related: Vec<usize>,
+    /// Allowed disciplines.
+    pub range: Vec<String>,
+    /// The recommendation checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recommended: Option<Recommended>,
+    /// One sentence per step, citing the section.
+    pub explanation: Vec<String>,
+}
+
+/// The whole worksheet.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Worksheet {
+    /// Policy id.
+    pub policy: String,
+    /// One line per current violation.
+    pub violations: Vec<Line>,
+    /// Highest adjusted category.
+    pub highest: String,
+    /// `unit`, `ops` or null.
+    pub route: Option<String>,
+}
+
+fn parse_date(v: &Value) -> Result<Date, String> {
+    let s = v.as_str().ok_or("must be a date string YYYY-MM-DD")?;
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return Err(format!("{s:?} is not a date in the form YYYY-MM-DD"));
+    }
+    s.parse::<Date>()
+        .map_err(|_| format!("{s:?} is not a real calendar date"))
+}
+
+/// Reads a case from JSON text (a contract case file or a scenario file; other
+/// fields are ignored). Policies are looked up with `policies`.
+pub fn parse_case(
+    file: &str,
+    text: &str,
+    policies: &dyn Fn(&str) -> Option<Policy>,
+) -> Result<(Case, Policy), LoadError> {
+    let root: Value =
+        serde_json::from_str(text).map_err(|e| LoadError(vec![from_serde(file, &e)]))?;
+    let mut r = Reporter::new(file, text);
+    let Some(obj) = root.as_object() else {
+        r.error(
+            "",
+            "a case must be a JSON object with policy, current and history",
+        );
+        return Err(r.finish().err().unwrap_or(LoadError(vec![])));
+    };
+    let policy = match obj.get("policy").map(|p| (p, p.as_str())) {
+        None => {
+            r.error("policy", "missing (apd-sop-2020 or md-uniform-matrix)");
+            None
+        }
+        Some((_, None)) => {
+            r.error("policy", "must be a string");
+            None
+        }
+        Some((_, Some(id))) => {
+            let p = policies(id);
+            if p.is_none() {
+                r.error(
+                    "policy",
+                    format!("unknown policy {id:?} (known: apd-sop-2020, md-uniform-matrix)"),
+                );
+            }
+            p
+        }
+    };
+    let Some(policy) = policy else {
+        return Err(r.finish().err().unwrap_or(LoadError(vec![])));
+    };
+    let empty = Vec::new();
+    let list = |r: &mut Reporter<'_>, key: &str, required: bool| -> Vec<Value> {
+        match obj.get(key) {
+            None if required => {
+                r.error(key, "missing (a list of violations)");
+                empty.clone()
+            }
+            None | Some(Value::Null) => empty.clone(),
+            Some(Value::Array(a)) => a.clone(),
+            Some(_) => {
+                r.error(key, "must be a list");
+                empty.clone()
+            }
+        }
+    };
+    let current_v = list(&mut r, "current", true);
+    let history_v = list(&mut r, "history", false);
+    if current_v.is_empty() && obj.get("current").is_some_and(Value::is_array) {
+        r.error("current", "needs at least one current violation");
+    }
+
+    let resolve =
+        |r: &mut Reporter<'_>, path: &str, v: &serde_json::Map<String, Value>, required: bool| {
+            match v.get("violation").and_then(Value::as_str) {
+                None => {
+                    r.error(
+                        &format!("{path}.violation"),
+                        "missing (the policy's id or title for the violation)",
+                    );
+                    None
+                }
+                Some(t) => match policy.resolve(t) {
+                    Some(x) => Some((t.to_string(), Some(x))),
+                    None if !required => Some((t.to_string(), None)),
+                    None => {
+                        let near = policy.nearest(t);
+                        r.error(
+                            &format!("{path}.violation"),
+                            format!(
+                                "unknown violation {t:?} for policy {}; nearest titles: {}",
+                                policy.id,
+                                near.join("; ")
+                            ),
+                        );
+                        None
+                    }
+                },
+            }
+        };
+    let date = |r: &mut Reporter<'_>,
+                path: &str,
+                v: &serde_json::Map<String, Value>,
+                key: &str,
+                required: bool| {
+        match v.get(key) {
+            None | Some(Value::Null) => {
+                if required {
+                    r.error(&format!("{path}.{key}"), "missing (a date YYYY-MM-DD)");
+                }
+                None
+            }
+            Some(x) => match parse_date(x) {
+                Ok(d) => Some(d),
+                Err(m) => {
+                    r.error(&format!("{path}.{key}"), m);
+                    None
+                }
+            },
+        }
+    };
+    let cat_names = policy
+        .categories
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+
+    let mut current = Vec::new();
+    for (i, v) in current_v.iter().enumerate() {
+        let path = format!("current[{i}]");
+        let Some(v) = v.as_object() else {
+            r.error(&path, "must be an object");
+            continue;
+        };
+        let res = resolve(&mut r, &path, v, true);
+        let occurred = date(&mut r, &path, v, "occurred", true);
+        let category = match v.get("category") {
+            None | Some(Value::Null) => None,
+            Some(c) => match c.as_str().and_then(|c| policy.category_index(c)) {
+                Some(k) => Some(k),
+                None => {
+                    r.error(
+                        &format!("{path}.category"),
+                        format!("{c} is not a category of {} ({cat_names})", policy.id),
+                    );
+                    res.as_ref().map(|_| usize::MAX)
+                }
+            },
+        };
+        let recommended = match v.get("recommended") {
+            None | Some(Value::Null) => None,
+            Some(x) => match x.as_str().and_then(Discipline::parse) {
+                Some(d) => Some(d),
+                None => {
+                    r.error(&format!("{path}.recommended"), format!("{x} is not a discipline (oral-admonishment, written-reprimand, formal-written-counseling, letter-of-reprimand, suspension:N, loss-of-pay:N, demotion, dismissal)"));
+                    None
+                }
+            },
+        };
+        if let (Some((text, Some(resolved))), Some(occurred)) = (res, occurred) {
+            if let Resolved::Listed(vi) = resolved {
+                let viol = &policy.violations[vi];
+                if let Some((lo, hi)) = policy.range_of(viol) {
+                    match category {
+                        None if lo != hi => r.error(
+                            &format!("{path}.category"),
+                            format!("missing: the manual lists {:?} as {}, so the case must fix the category", viol.title, viol.range),
+                        ),
+                        Some(k) if k != usize::MAX && !(lo..=hi).contains(&k) => r.error(
+                            &format!("{path}.category"),
+                            format!("{} is outside the listed range {} for {:?}", policy.categories[k].id, viol.range, viol.title),
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+            current.push(Current {
+                violation: text,
+                resolved,
+                occurred,
+                category: category.filter(|k| *k != usize::MAX),
+                recommended,
+            });
+        }
+    }
+
+    let mut history = Vec::new();
+    for (i, v) in history_v.iter().enumerate() {
+        let path = format!("history[{i}]");
+        let Some(v) = v.as_object() else {
+            r.error(&path, "must be an object");
+            continue;
+        };
+        let related = match v.get("related") {
+            None | Some(Value::Null) => None,
+            Some(Value::Bool(b)) => Some(*b),
+            Some(_) => {
+                r.error(&format!("{path}.related"), "must be true or false");
+                None
+            }
+        };
+        // A past violation the policy does not list is fine when the author says
+        // whether it is related; otherwise the engine could not judge it.
+        let res = resolve(&mut r, &path, v, related.is_none());
+        let occurred = date(&mut r, &path, v, "occurred", true);
+        let disciplined = date(
+            &mut r,
+            &path,
+            v,
+            "disciplined",
+            policy.model == Model::Reckoning,
+        );
+        let category = match v.get("category") {
+            None | Some(Value::Null) => {
+                r.error(
+                    &format!("{path}.category"),
+                    "missing (the category it was disciplined at)",
+                );
+                None
+            }
+            Some(c) => {
+                let k = c.as_str().and_then(|c| policy.category_index(c));
+                if k.is_none() {
+                    r.error(
+                        &format!("{path}.category"),
+                        format!("{c} is not a category of {} ({cat_names})", policy.id),
+                    );
+                }
+                k
+            }
+        };
+        if let (Some(o), Some(d)) = (occurred, disciplined)
+            && d < o
+        {
+            r.error(
+                &format!("{path}.disciplined"),
+                format!("{d} is before the date of occurrence {o}"),
+            );
+        }
+        if let (Some((text, resolved)), Some(occurred), Some(category)) = (res, occurred, category)
+        {
+            history.push(Past {
+                violation: text,
+                resolved,
+                category,
+                occurred,
+                disciplined,
+                related,
+            });
+        }
+    }
+    r.finish()?;
+    Ok((
+        Case {
+            policy: policy.id.clone(),
+            current,
+            history,
+        },
+        policy,
+    ))
+}
+
+fn add_months(d: Date, months: u32) -> Date {
+    d.checked_add(i64::from(months).months())
+        .unwrap_or(Date::MAX)
+}
+
+fn sub_months(d: Date, months: u32) -> Date {
+    d.checked_sub(i64::from(months).months())
+        .unwrap_or(Date::MIN)
+}
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, x) if x != 11 => "st",
+        (2, x) if x != 12 => "nd",
+        (3, x) if x != 13 => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+fn list_idx(idx: &[usize], history: &[Past], policy: &Policy) -> String {
+    idx.iter()
+        .map(|i| {
+            let p = &history[*i];
+            format!(
+                "#{i} {} ({}, {})",
+                p.violation, policy.categories[p.category].id, p.occurred
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn check_recommended(
+    policy: &Policy,
+    d: Discipline,
+    range: &[String],
+    expl: &mut Vec<String>,
+    cat: &str,
+) -> Recommended {
+    let within = range
+        .iter()
+        .filter_map(|s| Span::parse(s))
+        .any(|s| s.contains(&d));
+    let auth = policy.authority_for(&d);
+    let described: Vec<String> = range
+        .iter()
+        .filter_map(|s| Span::parse(s))
+        .map(|s| s.describe())
+        .collect();
+    if within {
+        expl.push(format!(
+            "Step Four: a {} is within the range for {cat} ({}).",
+            d.describe(),
+            described.join(", ")
+        ));
+    } else {
+        expl.push(format!(
+            "Step Four: a {} is outside the range for {cat} ({}); choose a discipline inside it.",
+            d.describe(),
+            described.join(", ")
+        ));
+    }
+    match auth {
+        Some(a) => expl.push(format!(
+            "The lowest authority that may impose a {} is the {} — {}.",
+            d.describe(),
+            a.rank,
+            a.cite
+        )),
+        None if !policy.authority.is_empty() => expl.push(format!(
+            "The authority table names no rank for a {} under this policy.",
+            d.describe()
+        )),
+        None => {}
+    }
+    Recommended {
+        discipline: d.to_string(),
+        within_range: within,
+        authority: auth.map(|a| a.rank.clone()),
+    }
+}
+
+/// Works the case through its policy.
+pub fn evaluate(case: &Case, policy: &Policy) -> Worksheet {
+    let lines: Vec<Line> = case
+        .current
+        .iter()
+        .map(|c| match policy.model {
+            Model::Reckoning => reckoning_line(case, policy, c),
+            Model::Matrix => matrix_line(case, policy, c),
+        })
+        .collect();
+    let highest_idx = lines
+        .iter()
+        .filter_map(|l| policy.category_index(&l.adjusted))
+        .max();
+    let highest = highest_idx
+        .map(|i| policy.categories[i].id.clone())
+        .or_else(|| lines.first().map(|l| l.adjusted.clone()))
+        .unwrap_or_default();
+    let route = policy.route.as_ref().map(|rt| {
+        let by_cat =
+            highest_idx.is_some_and(|i| rt.ops_categories.contains(&policy.categories[i].id));
+        let adverse = case
+            .current
+            .iter()
+            .filter_map(|c| c.recommended)
+            .any(|d| policy.is_adverse(&d));
+        if by_cat || adverse { "ops" } else { "unit" }.to_string()
+    });
+    Worksheet {
+        policy: policy.id.clone(),
+        violations: lines,
+        highest,
+        route,
+    }
+}
+
+/// Route explanation for a finished worksheet (used by drills).
+pub fn explain_route(ws: &Worksheet, policy: &Policy) -> Option<String> {
+    let rt = policy.route.as_ref()?;
+    let r = ws.route.as_deref()?;
+    Some(if r == "ops" {
+        format!(
+            "Forward to OPS for formal adverse action charges: the highest adjusted category is {} or an adverse discipline (suspension, demotion, dismissal — {}) is recommended — {}.",
+            ws.highest,
+            policy.adverse_cite.as_deref().unwrap_or(""),
+            rt.cite
+        )
+    } else {
+        format!(
+            "Handled in the unit: the highest adjusted category is {} and no adverse discipline is recommended, so the unit commander arranges non-adverse action — {}.",
+            ws.highest, rt.cite
+        )
+    })
+}
+
+fn same_or_related(policy: &Policy, cur: Resolved, past: &Past) -> bool {
+    if let Some(r) = past.related {
+        return r;
+    }
+    match (cur, past.resolved) {
+        (a, Some(b)) if a == b => true,
+        (Resolved::Listed(a), Some(Resolved::Listed(b))) => {
+            let (va, vb) = (&policy.violations[a], &policy.violations[b]);
+            let fam =
+                |v: &crate::core::policy::Violation| v.family.clone().or_else(|| v.group.clone());
+            crate::core::text::normalize(&va.title) == crate::core::text::normalize(&vb.title)
+                || fam(va).is_some_and(|f| Some(f) == fam(vb))
+        }
+        _ => false,
+    }
+}
+
+fn reckoning_line(case: &Case, policy: &Policy, c: &Current) -> Line {
+    let mut expl = Vec::new();
+    let (id, title, base, fixed, cite) = match c.resolved {
+        Resolved::Listed(i) => {
+            let v = &policy.violations[i];
+            let (lo, _) = policy.range_of(v).unwrap_or((0, 0));
+            (
+                v.id.clone(),
+                policy.display_title(v),
+                c.category.unwrap_or(lo),
+                v.fixed.clone(),
+                v.cite.clone(),
+            )
+        }
+        Resolved::Special(i) => {
+            let s = &policy.special[i];
+            (
+                s.id.clone(),
+                s.title.clone(),
+                c.category.unwrap_or(0),
+                None,
+                s.cite.clone(),
+            )
+        }
+    };
+    let base_id = policy.categories[base].id.clone();
+    expl.push(format!(
+        "Step One: {title} is listed as Category {base_id}{} — {cite}; §4.3.7 Step One.",
+        if c.category.is_some() {
+            " for this case"
+        } else {
+            ""
+        }
+    ));
+
+    // Step Two: which past violations have an active reckoning period on the date of
+    // occurrence (with relate-back), and which of them are same/similar/related.
+    let mut active = Vec::new();
+    for (i, p) in case.history.iter().enumerate() {
+        if p.occurred >= c.occurred {
+            continue;
+        }
+        let disc = p.disciplined.unwrap_or(p.occurred);
+        let relates_back = disc > c.occurred;
+        let start = if relates_back { p.occurred } else { disc };
+        let cat = &policy.categories[p.category];
+        let is_active = cat.permanent
+            || cat
+                .reckoning_months
+                .is_some_and(|m| c.occurred <= add_months(start, m));
+        if relates_back {
+            expl.push(format!(
+                "#{i} {} was disciplined on {disc}, after this violation occurred, so it relates back to its own date of occurrence {} — §4.3.7 Step Two.",
+                p.violation, p.occurred
+            ));
+        }
+        if is_active {
+            active.push(i);
+        } else if let Some(m) = cat.reckoning_months {
+            expl.push(format!(
+                "#{i} {} (Category {}) is not counted: its {}-year reckoning period from {start} ended on {} — {}.",
+                p.violation, cat.id, m / 12, add_months(start, m), cat.cite
+            ));
+        }
+    }
+    let related: Vec<usize> = active
+        .iter()
+        .copied()
+        .filter(|i| same_or_related(policy, c.resolved, &case.history[*i]))
+        .collect();
+    let others: Vec<usize> = active
+        .iter()
+        .copied()
+        .filter(|i| !related.contains(i))
+        .collect();
+    let mut raised_by = Vec::new();
+    let mut counted = Vec::new();
+    let mut steps = 0usize;
+    if !related.is_empty() {
+        raised_by.push("related".to_string());
+        counted.extend(&related);
+        steps += 1;
+        expl.push(format!(
+            "Step Two (a): raised one category — the same, similar or related past violation {} still has an active reckoning period on {} — §4.3.7 Step Two (a).",
+            list_idx(&related, &case.history, policy),
+            c.occurred
+        ));
+    }
+    if others.len() >= 3 {
+        raised_by.push("three-or-more".to_string());
+        counted.extend(&others);
+        steps += 1;
+        expl.push(format!(
+            "Step Two (b): raised one category — {} other past violations have active reckoning periods on {} ({}); none already used as related is counted again — §4.3.7 Step Two (b).",
+            others.len(),
+            c.occurred,
+            list_idx(&others, &case.history, policy)
+        ));
+    } else if !others.is_empty() {
+        expl.push(format!(
+            "Step Two (b): only {} other past violation(s) with an active reckoning period; three or more are needed — §4.3.7 Step Two (b).",
+            others.len()
+        ));
+    }
+    if steps == 2 {
+        expl.push(
+            "Both circumstances apply, so the category rises by two levels — §4.3.7 Step Two (c)."
+                .into(),
+        );
+    }
+    counted.sort_unstable();
+    let top = policy.categories.len() - 1;
+    let adjusted = (base + steps).min(top);
+    let adjusted_id = policy.categories[adjusted].id.clone();
+    if steps == 0 {
+        expl.push(format!("Step Two: no active same or related past violation and fewer than three others, so the category stays {base_id} — §4.3.7 Step Two."));
+    } else if base + steps > top {
+        expl.push(format!("Category {adjusted_id} is the highest, so it stays {adjusted_id} — §4.3.7 Step Two (a)."));
+    } else {
+        expl.push(format!("Adjusted category: {adjusted_id}."));
+    }
+    expl.push("Step Three: mitigating and aggravating factors move the discipline within the category's range; they do not change the category — §4.3.7 Step Three (c).".into());
+    let cat = &policy.categories[adjusted];
+    let range: Vec<String> = match &fixed {
+        Some(f) if adjusted == top || adjusted == base => {
+            expl.push(format!(
+                "The list fixes the discipline for {title}: {f} — {cite}."
+            ));
+            vec![f.clone()]
+        }
+        _ => cat.range.clone(),
+    };
+    let recommended = c.recommended.map(|d| {
+        check_recommended(
+            policy,
+            d,
+            &range,
+            &mut expl,
+            &format!("Category {adjusted_id}"),
+        )
+    });
+    Line {
+        violation: title,
+        id,
+        base: base_id,
+        adjusted: adjusted_id,
+        level: None,
+        raised_by,
+        counted,
+        active,
+        related,
+        range,
+        recommended,
+        explanation: expl,
+    }
+}
+
+fn matrix_line(case: &Case, policy: &Policy, c: &Current) -> Line {
+    let mut expl = Vec::new();
+    match c.resolved {
+        Resolved::Special(si) => {
+            let s = &policy.special[si];
+            let max = s.levels.iter().map(|l| l.level).max().unwrap_or(1);
+            let priors = |months: Option<u32>| -> Vec<usize> {
+                case.history
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| {
+                        p.resolved == Some(Resolved::Special(si))
+                            && p.occurred < c.occurred
+                            && months.is_none_or(|m| p.occurred >= sub_months(c.occurred, m))
+                    })
+                    .map(|(i, _)| i)
+                    .collect()
+            };
+            let mut level = 1;
+            let mut counted = Vec::new();
+            for l in (1..=max).rev() {
+                let w = s
+                    .levels
+                    .iter()
+                    .find(|x| x.level == l)
+                    .and_then(|x| x.window_months)
+                    .or(s.window_months);
+                let p = priors(w);
+                if p.len() + 1 >= l as usize {
+                    level = l;
+                    counted = p;
+                    break;
+                }
+            }
+            let lv = s.levels.iter().find(|x| x.level == level);
+            let range = lv.map(|l| l.range.clone()).unwrap_or_default();
+            expl.push(format!("Special circumstance: {} — {}.", s.title, s.cite));
+            expl.push(format!(
+                "This is the {} such violation counted, so level {level} applies: {} — {}.",
+                ordinal(counted.len() + 1),
+                lv.map(|l| l.text.as_str()).unwrap_or(""),
+                s.cite
+            ));
+            let recommended = c.recommended.map(|d| {
+                check_recommended(
+                    policy,
+                    d,
+                    &range,
+                    &mut expl,
+                    &format!("{} level {level}", s.id),
+                )
+            });
+            Line {
+                violation: s.title.clone(),
+                id: s.id.clone(),
+                base: s.id.clone(),
+                adjusted: s.id.clone(),
+                level: Some(level),
+                raised_by: Vec::new(),
+                active: counted.clone(),
+                related: Vec::new(),
+                counted,
+                range,
+                recommended,
+                explanation: expl,
+            }
+        }
+        Resolved::Listed(vi) => {
+            let v = &policy.violations[vi];
+            let (lo, _) = policy.range_of(v).unwrap_or((0, 0));
+            let base = c.category.unwrap_or(lo);
+            let cat = &policy.categories[base];
+            expl.push(format!(
+                "Category {}: {} is an example of Category {} — {}; {}.",
+                cat.id, v.title, cat.id, v.cite, cat.cite
+            ));
+            let counted: Vec<usize> = case
+                .history
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| {
+                    p.category == base
+                        && p.occurred < c.occurred
+                        && cat
+                            .lookback_months
+                            .is_none_or(|m| p.occurred >= sub_months(c.occurred, m))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            let mut level = counted.len() as u32 + 1;
+            let mut adjusted = base;
+            let mut raised_by = Vec::new();
+            match cat.lookback_months {
+                Some(m) => expl.push(format!(
+                    "{} past Category {} violation(s) committed in the {m} months before {} (on or after {}), so this is violation number {level} — {}.",
+                    counted.len(), cat.id, c.occurred, sub_months(c.occurred, m), cat.cite
+                )),
+                None => expl.push(format!("{} past Category {} violation(s), so this is violation number {level}.", counted.len(), cat.id)),
+            }
+            let max_level = cat.levels.iter().map(|l| l.level).max().unwrap_or(1);
+            if level > max_level {
+                if let Some(next) = cat.next.as_deref().and_then(|n| policy.category_index(n)) {
+                    expl.push(format!(
+                        "A {} violation in the window moves the case to Category {}, level 1 — {}.",
+                        ordinal(level as usize),
+                        policy.categories[next].id,
+                        cat.cite
+                    ));
+                    adjusted = next;
+                    level = 1;
+                    raised_by.push("repeat".to_string());
+                } else {
+                    expl.push(format!(
+                        "Category {} is the highest: termination at any level — {}.",
+                        cat.id, cat.cite
+                    ));
+                }
+            }
+            let acat = &policy.categories[adjusted];
+            let lv = acat
+                .levels
+                .iter()
+                .find(|l| l.level == level)
+                .or_else(|| acat.levels.last());
+            let range = lv.map(|l| l.range.clone()).unwrap_or_default();
+            if let Some(l) = lv {
+                expl.push(format!(
+                    "Category {} level {}: {} — {}.",
+                    acat.id,
+                    level,
+                    l.text,
+                    l.cite.as_deref().unwrap_or(&acat.cite)
+                ));
+            }
+            expl.push("Mitigating and aggravating factors move the penalty inside this range and never move the category — COMAR 12.04.10.05 E(2).".into());
+            let recommended = c.recommended.map(|d| {
+                check_recommended(
+                    policy,
+                    d,
+                    &range,
+                    &mut expl,
+                    &format!("Category {} level {level}", acat.id),
+                )
+            });
+            Line {
+                violation: v.title.clone(),
+                id: v.id.clone(),
+                base: cat.id.clone(),
+                adjusted: acat.id.clone(),
+                level: Some(level),
+                raised_by,
+                active: counted.clone(),
+                related: Vec::new(),
+                counted,
+                range,
+                recommended,
+                explanation: expl,
+            }
+        }
+    }
+}
+
+/// Parses and evaluates a case file's text with the bundled policies: the whole of
+/// `muster worksheet`.
+pub fn run(file: &str, text: &str) -> Result<Worksheet, LoadError> {
+    let (case, policy) = parse_case(file, text, &Policy::bundled)?;
+    Ok(evaluate(&case, &policy))
+}
+
+/// A diagnostic for an unreadable file.
+pub fn io_error(file: &str, e: &std::io::Error) -> LoadError {
+    LoadError(vec![Diagnostic {
+        file: file.to_string(),
+        line: 0,
+        col: 0,
+        path: String::new(),
+        message: format!("cannot read: {e}"),
+    }])
+}
