@@ -118,9 +118,10 @@ fn history_options(l: &Loaded) -> Vec<String> {
         .map(|c| {
             c.history
                 .iter()
-                .map(|p| {
+                .enumerate()
+                .map(|(i, p)| {
                     format!(
-                        "{} — Category {}, occurred {}{}",
+                        "#{i} {} — Category {}, occurred {}{}",
                         p.violation,
                         l.policy.categories[p.category].id,
                         p.occurred,

@@ -86,10 +86,19 @@ pub struct FlashcardImport {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
     /// No line holds a card number (the line is the last line read).
-    #[error("line {line}: no numbered cards found")]
+    /// No numbered item has both a question and an answer.
+    #[error("line {line}: no numbered cards with a question and an answer found")]
     NoCards {
         /// Last line of the text (1 for empty text).
         line: usize,
+    },
+    /// The text ends right after a card number (a copy cut short).
+    #[error("line {line}: the text ends right after card number {number}")]
+    EndsAfterNumber {
+        /// Line of the card's number.
+        line: usize,
+        /// The card's number.
+        number: u32,
     },
     /// A card number that is not the previous number + 1 follows a complete card.
     #[error("line {line}: expected card {expected}, found {found}")]
@@ -138,7 +147,7 @@ const RATING_STEPS: [&str; 7] = ["1", "not at all", "2", "3", "4", "5", "perfect
 
 /// Reads flashcard-page text into cards; see the module docs for the accepted shapes.
 ///
-/// Errors: no numbered cards, a number out of sequence after a complete card, a card
+/// Errors: no numbered cards, text ending right after a number, a number out of sequence after a complete card, a card
 /// with a question but no answer (or the reverse), a stated count that differs from the
 /// numbered items found. Empty cards and "Topic / Details" header rows are skipped;
 /// repeated cards (same question, same or near-same answer) go to `duplicates`.
@@ -188,6 +197,7 @@ pub fn parse_flashcards(text: &str) -> Result<FlashcardImport, ImportError> {
             continue;
         };
         if t.eq_ignore_ascii_case(RATING_PROMPT) {
+            card.touched = true;
             rating = Some(0);
             continue;
         }
@@ -216,9 +226,15 @@ pub fn parse_flashcards(text: &str) -> Result<FlashcardImport, ImportError> {
         }
     }
     if let Some(done) = pending {
+        if !done.touched {
+            return Err(ImportError::EndsAfterNumber {
+                line: done.line,
+                number: done.number,
+            });
+        }
         items.push(done.finish()?);
     }
-    if items.is_empty() {
+    if !items.iter().any(|i| matches!(i, Item::Card(_))) {
         return Err(ImportError::NoCards {
             line: lines.len().max(1),
         });
@@ -292,6 +308,8 @@ struct Pending<'a> {
     /// Index into `lines` where the "A" marker stood.
     a_marker: Option<usize>,
     answer_nonblank: usize,
+    /// Anything at all (text, marker, rating block) followed the number.
+    touched: bool,
 }
 
 impl<'a> Pending<'a> {
@@ -304,6 +322,7 @@ impl<'a> Pending<'a> {
             qa: false,
             a_marker: None,
             answer_nonblank: 0,
+            touched: false,
         }
     }
 
@@ -312,6 +331,7 @@ impl<'a> Pending<'a> {
             self.lines.push(t);
             return;
         }
+        self.touched = true;
         if self.nonblank == 0 && !self.qa && t == "Q" {
             self.qa = true;
             return;
@@ -486,11 +506,11 @@ fn collapse_ws(s: &str) -> String {
 /// their trailing ".", ";" or "," dropped except on the last item.
 fn join_text(lines: &[&str]) -> String {
     const BULLETS: [&str; 3] = ["- ", "• ", "* "];
-    let mut text = lines.iter().filter(|l| !l.trim().is_empty());
-    if let (Some(only), None) = (text.next(), text.next()) {
-        if !BULLETS.iter().any(|b| only.trim_start().starts_with(b)) {
-            return collapse_ws(only);
-        }
+    let mut text = lines.iter().filter(|l| !l.is_empty());
+    if let (Some(only), None) = (text.next(), text.next())
+        && !BULLETS.iter().any(|b| only.starts_with(b))
+    {
+        return collapse_ws(only);
     }
     // (is a list item, text)
     let mut pieces: Vec<(bool, String)> = Vec::new();
@@ -619,7 +639,8 @@ const RANGES: &[(u32, u32, &[&str])] = &[
     (134, 146, &["evaluation"]),
     (147, 147, &["hiring", "evaluation"]),
     (148, 167, &["grievance"]),
-    (168, 172, &["conduct", "complaint"]),
+    (168, 172, &["conduct"]),
+    (170, 172, &["complaint"]),
     (173, 225, &["discipline"]),
     (184, 187, &["complaint"]),
     (206, 218, &["trial-board"]),
@@ -627,7 +648,7 @@ const RANGES: &[(u32, u32, &[&str])] = &[
     (226, 234, &["discipline", "disciplinary-matrix"]),
     (235, 243, &["secondary-employment"]),
     (244, 251, &["line-of-duty-death"]),
-    (252, 254, &["hiring", "personnel-records"]),
+    (252, 254, &["hiring"]),
     (255, 318, &["discipline", "disciplinary-matrix"]),
     (319, 321, &["line-of-duty-death"]),
 ];
@@ -658,14 +679,18 @@ pub fn topic_tags(number: u32, front: &str, back: &str) -> Vec<String> {
         ws.windows(seq.len())
             .any(|win| win.iter().zip(seq).all(|(w, s)| w == s))
     };
+    // "Pay" as money, not "with(out) pay", "pay period" or "non-pay status".
     let pay_word = q.iter().enumerate().any(|(i, w)| {
-        matches!(
-            w.as_str(),
-            "pay" | "paid" | "salary" | "compensated" | "compensates" | "compensation"
-        ) && !(w == "pay"
-            && i.checked_sub(1)
-                .and_then(|p| q.get(p))
-                .is_some_and(|p| p == "with" || p == "without"))
+        let before = i.checked_sub(1).and_then(|p| q.get(p)).map(String::as_str);
+        let after = q.get(i + 1).map(String::as_str);
+        match w.as_str() {
+            "paid" | "salary" | "compensated" | "compensates" | "compensation" => true,
+            "pay" => {
+                !matches!(before, Some("with" | "without" | "non"))
+                    && !matches!(after, Some("period" | "status"))
+            }
+            _ => false,
+        }
     });
 
     if has(&q, &["leave", "lwop", "fmla"]) {
@@ -1049,7 +1074,15 @@ mod tests {
         let err = parse_flashcards("Some Flashcards\n(3 cards)\nQ\nWhat?\nA\nThat.\n")
             .expect_err("no numbers");
         assert_eq!(err, ImportError::NoCards { line: 6 });
-        assert_eq!(err.to_string(), "line 6: no numbered cards found");
+        assert_eq!(
+            err.to_string(),
+            "line 6: no numbered cards with a question and an answer found"
+        );
+        // Only empty items is no cards either.
+        assert_eq!(
+            parse_flashcards("1\nQ\nA\n2\n\n3\nTopic\nDetails\n"),
+            Err(ImportError::NoCards { line: 8 })
+        );
     }
 
     #[test]
@@ -1107,6 +1140,12 @@ mod tests {
                 found: 320
             }
         ));
+        let cut: String = text.lines().take(1295).collect::<Vec<_>>().join("\n");
+        let err = parse_flashcards(&cut).expect_err("cut after a number");
+        assert_eq!(
+            err.to_string(),
+            "line 1295: the text ends right after card number 321"
+        );
         let cut: String = text.lines().take(1296).collect::<Vec<_>>().join("\n");
         let err = parse_flashcards(&cut).expect_err("cut mid card");
         assert_eq!(
@@ -1274,9 +1313,40 @@ mod tests {
     #[test]
     fn never_panics_on_any_prefix_of_the_real_file() {
         let text = real_text();
-        for (cut, _) in text.char_indices() {
-            let _ = parse_flashcards(&text[..cut]);
-        }
+        let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        // ~37,000 parses: split across threads to keep the debug-build test quick.
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 8));
+        let chunk = cuts.len().div_ceil(threads);
+        let last_line = text.rfind('\n').map_or(0, |i| i + 1);
+        let oks: usize = std::thread::scope(|s| {
+            let handles: Vec<_> = cuts
+                .chunks(chunk)
+                .map(|part| {
+                    let text = text.as_str();
+                    s.spawn(move || {
+                        part.iter()
+                            .filter(|&&cut| {
+                                let ok = parse_flashcards(&text[..cut]).is_ok();
+                                assert!(!ok || cut > last_line, "cut at {cut} imports");
+                                ok
+                            })
+                            .count()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("no panic while parsing a prefix"))
+                .sum()
+        });
+        // A cut copy is caught (declared count, missing answer, text ending after a
+        // number) unless the cut falls inside the last answer, which has no end marker.
+        assert_eq!(
+            oks,
+            text.len() - last_line - 1,
+            "only cuts inside \"Chapter 4\""
+        );
         assert!(parse_flashcards(&text).is_ok());
+        assert!(parse_flashcards(text.trim_end()).is_ok());
     }
 }

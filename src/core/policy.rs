@@ -697,7 +697,10 @@ mod tests {
         let e = Policy::parse("p.json", text)
             .expect_err("invalid")
             .to_string();
-        assert!(e.contains("p.json:2:15: categories[0].reckoning_months"), "{e}");
+        assert!(
+            e.contains("p.json:2:15: categories[0].reckoning_months"),
+            "{e}"
+        );
         assert!(e.contains("p.json:2:63: categories[0].range[0]"), "{e}");
         assert!(e.contains("violations[0].range"), "{e}");
     }

@@ -864,3 +864,413 @@ pub fn io_error(file: &str, e: &std::io::Error) -> LoadError {
         message: format!("cannot read: {e}"),
     }])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ws(text: &str) -> Worksheet {
+        run("case.json", text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn err(text: &str) -> String {
+        run("case.json", text)
+            .expect_err("should be rejected")
+            .to_string()
+    }
+
+    /// An APD case: current violation (title, date, extra fields) and history items.
+    fn apd(cur: &str, hist: &[&str]) -> String {
+        format!(
+            r#"{{"policy":"apd-sop-2020","current":[{cur}],"history":[{}]}}"#,
+            hist.join(",")
+        )
+    }
+
+    fn past(v: &str, cat: &str, occ: &str, disc: &str) -> String {
+        format!(
+            r#"{{"violation":"{v}","category":"{cat}","occurred":"{occ}","disciplined":"{disc}"}}"#
+        )
+    }
+
+    const TARDY: &str = r#"{"violation":"Tardiness","occurred":"2026-03-02"}"#;
+
+    fn line(w: &Worksheet) -> &Line {
+        &w.violations[0]
+    }
+
+    #[test]
+    fn step_one_single_and_listed_range() {
+        let w = ws(&apd(TARDY, &[]));
+        assert_eq!(
+            (line(&w).base.as_str(), line(&w).adjusted.as_str()),
+            ("A", "A")
+        );
+        assert_eq!(
+            line(&w).range,
+            vec!["oral-admonishment", "written-reprimand"]
+        );
+        assert_eq!(w.route.as_deref(), Some("unit"));
+        let w = ws(&apd(
+            r#"{"violation":"Unauthorized Use of City Property","occurred":"2026-03-02","category":"C"}"#,
+            &[],
+        ));
+        assert_eq!(line(&w).base, "C");
+        assert_eq!(line(&w).violation, "Unauthorized Use of City Property");
+        assert_eq!(w.route.as_deref(), Some("ops"));
+    }
+
+    #[test]
+    fn related_prior_inside_period_raises_one() {
+        let w = ws(&apd(
+            TARDY,
+            &[&past("Tardiness", "A", "2025-05-01", "2025-06-01")],
+        ));
+        assert_eq!(line(&w).adjusted, "B");
+        assert_eq!(line(&w).raised_by, vec!["related"]);
+        assert_eq!(line(&w).counted, vec![0]);
+    }
+
+    #[test]
+    fn reckoning_period_last_day_is_the_anniversary() {
+        let on = ws(&apd(
+            r#"{"violation":"Tardiness","occurred":"2026-06-01"}"#,
+            &[&past("Tardiness", "A", "2025-05-01", "2025-06-01")],
+        ));
+        assert_eq!(line(&on).adjusted, "B", "anniversary is inside");
+        let after = ws(&apd(
+            r#"{"violation":"Tardiness","occurred":"2026-06-02"}"#,
+            &[&past("Tardiness", "A", "2025-05-01", "2025-06-01")],
+        ));
+        assert_eq!(line(&after).adjusted, "A", "the day after is outside");
+        assert!(line(&after).counted.is_empty());
+    }
+
+    #[test]
+    fn periods_by_category_and_d_is_permanent() {
+        // B: three years.
+        let b_in = ws(&apd(
+            TARDY,
+            &[&past("Tardiness", "B", "2023-01-01", "2023-03-02")],
+        ));
+        assert_eq!(line(&b_in).adjusted, "B");
+        let b_out = ws(&apd(
+            TARDY,
+            &[&past("Tardiness", "B", "2022-01-01", "2023-03-01")],
+        ));
+        assert_eq!(line(&b_out).adjusted, "A");
+        // C: five years.
+        let c_in = ws(&apd(
+            TARDY,
+            &[&past("Tardiness", "C", "2021-01-01", "2021-03-02")],
+        ));
+        assert_eq!(line(&c_in).adjusted, "B");
+        let c_out = ws(&apd(
+            TARDY,
+            &[&past("Tardiness", "C", "2020-01-01", "2021-03-01")],
+        ));
+        assert_eq!(line(&c_out).adjusted, "A");
+        // D: permanent record.
+        let d = ws(&apd(
+            TARDY,
+            &[&past("Tardiness", "D", "1999-01-01", "1999-02-01")],
+        ));
+        assert_eq!(line(&d).adjusted, "B");
+    }
+
+    #[test]
+    fn three_or_more_unrelated_raise_one_and_two_do_not() {
+        let three = [
+            past("Incomplete Uniform", "A", "2025-09-01", "2025-10-01"),
+            past("Failed to Appear", "A", "2025-10-01", "2025-11-01"),
+            past("Harassing a Citizen", "B", "2024-01-01", "2024-02-01"),
+        ];
+        let refs: Vec<&str> = three.iter().map(String::as_str).collect();
+        let w = ws(&apd(TARDY, &refs));
+        assert_eq!(line(&w).adjusted, "B");
+        assert_eq!(line(&w).raised_by, vec!["three-or-more"]);
+        assert_eq!(line(&w).counted, vec![0, 1, 2]);
+        let w = ws(&apd(TARDY, &refs[..2]));
+        assert_eq!(line(&w).adjusted, "A");
+        assert!(line(&w).raised_by.is_empty());
+    }
+
+    #[test]
+    fn both_raise_two_and_related_is_not_counted_twice() {
+        let h = [
+            past("Tardiness", "A", "2025-05-01", "2025-06-01"),
+            past("Incomplete Uniform", "A", "2025-09-01", "2025-10-01"),
+            past("Failed to Appear", "A", "2025-10-01", "2025-11-01"),
+            past("Harassing a Citizen", "B", "2024-01-01", "2024-02-01"),
+        ];
+        let refs: Vec<&str> = h.iter().map(String::as_str).collect();
+        let w = ws(&apd(TARDY, &refs));
+        assert_eq!(line(&w).adjusted, "C");
+        assert_eq!(line(&w).raised_by, vec!["related", "three-or-more"]);
+        assert_eq!(line(&w).counted, vec![0, 1, 2, 3]);
+        // Related + only two others: the related one is not reused to make three.
+        let w = ws(&apd(TARDY, &refs[..3]));
+        assert_eq!(line(&w).adjusted, "B");
+        assert_eq!(line(&w).raised_by, vec!["related"]);
+        assert_eq!(line(&w).counted, vec![0]);
+    }
+
+    #[test]
+    fn several_related_priors_raise_once() {
+        let h = [
+            past("Tardiness", "A", "2025-05-01", "2025-06-01"),
+            past("Tardiness", "A", "2025-07-01", "2025-08-01"),
+            past("Tardiness", "A", "2025-09-01", "2025-10-01"),
+        ];
+        let refs: Vec<&str> = h.iter().map(String::as_str).collect();
+        let w = ws(&apd(TARDY, &refs));
+        assert_eq!(line(&w).adjusted, "B");
+        assert_eq!(line(&w).counted, vec![0, 1, 2]);
+        assert_eq!(line(&w).raised_by, vec!["related"]);
+    }
+
+    #[test]
+    fn cap_at_d() {
+        let cur = r#"{"violation":"Unauthorized Use of City Property","occurred":"2026-03-02","category":"D","recommended":"dismissal"}"#;
+        let w = ws(&apd(
+            cur,
+            &[&past(
+                "Unauthorized Use of City Property",
+                "C",
+                "2025-01-01",
+                "2025-02-01",
+            )],
+        ));
+        assert_eq!(line(&w).adjusted, "D");
+        assert_eq!(line(&w).raised_by, vec!["related"]);
+        let cur = r#"{"violation":"Unauthorized Use of City Property","occurred":"2026-03-02","category":"C"}"#;
+        let h = [
+            past(
+                "Unauthorized Use of City Property",
+                "C",
+                "2025-01-01",
+                "2025-02-01",
+            ),
+            past("Tardiness", "A", "2025-09-01", "2025-10-01"),
+            past("Failed to Appear", "A", "2025-10-01", "2025-11-01"),
+            past("Harassing a Citizen", "B", "2024-01-01", "2024-02-01"),
+        ];
+        let refs: Vec<&str> = h.iter().map(String::as_str).collect();
+        let w = ws(&apd(cur, &refs));
+        assert_eq!(line(&w).adjusted, "D", "C + 2 caps at D");
+        assert_eq!(w.highest, "D");
+    }
+
+    #[test]
+    fn relate_back_counts_discipline_imposed_after_the_current_occurrence() {
+        // Committed 2025-01-10, disciplined 2026-04-01 (after the current 2026-03-02):
+        // its year runs from 2025-01-10, so it is inactive on 2026-03-02 ...
+        let w = ws(&apd(
+            TARDY,
+            &[&past("Tardiness", "A", "2025-01-10", "2026-04-01")],
+        ));
+        assert_eq!(line(&w).adjusted, "A");
+        // ... while one committed 2025-12-01 and disciplined later is active.
+        let w = ws(&apd(
+            TARDY,
+            &[&past("Tardiness", "A", "2025-12-01", "2026-04-01")],
+        ));
+        assert_eq!(line(&w).adjusted, "B");
+        assert!(
+            line(&w)
+                .explanation
+                .iter()
+                .any(|e| e.contains("relates back"))
+        );
+        // Misconduct committed after the current violation never counts.
+        let w = ws(&apd(
+            TARDY,
+            &[&past("Tardiness", "A", "2026-03-05", "2026-04-01")],
+        ));
+        assert_eq!(line(&w).adjusted, "A");
+    }
+
+    #[test]
+    fn related_by_group_heading_and_overrides() {
+        // Absent Without Leave stands under ATTENDANCE like Tardiness.
+        let w = ws(&apd(
+            TARDY,
+            &[&past(
+                "Absent Without Leave",
+                "A",
+                "2025-09-01",
+                "2025-10-01",
+            )],
+        ));
+        assert_eq!(line(&w).raised_by, vec!["related"]);
+        let no = r#"{"violation":"Absent Without Leave","category":"A","occurred":"2025-09-01","disciplined":"2025-10-01","related":false}"#;
+        let w = ws(&apd(TARDY, &[no]));
+        assert!(line(&w).raised_by.is_empty());
+        let yes = r#"{"violation":"Some old county rule","category":"A","occurred":"2025-09-01","disciplined":"2025-10-01","related":true}"#;
+        let w = ws(&apd(TARDY, &[yes]));
+        assert_eq!(line(&w).adjusted, "B");
+        let unknown = r#"{"violation":"Some old county rule","category":"A","occurred":"2025-09-01","disciplined":"2025-10-01"}"#;
+        assert!(err(&apd(TARDY, &[unknown])).contains("history[0].violation"));
+    }
+
+    #[test]
+    fn fixed_dismissal_range() {
+        let w = ws(&apd(
+            r#"{"violation":"Untruthful","occurred":"2026-03-02","recommended":"suspension:20"}"#,
+            &[],
+        ));
+        assert_eq!(line(&w).base, "D");
+        assert_eq!(line(&w).range, vec!["dismissal"]);
+        let r = line(&w).recommended.clone().expect("rec");
+        assert!(!r.within_range);
+        assert_eq!(r.authority.as_deref(), Some("Assistant Chief"));
+        assert_eq!(w.route.as_deref(), Some("ops"));
+    }
+
+    #[test]
+    fn recommendations_range_authority_and_route() {
+        let cases = [
+            ("oral-admonishment", true, Some("Sergeant"), "unit"),
+            ("written-reprimand", true, Some("Lieutenant"), "unit"),
+            ("suspension:1", false, Some("Captain"), "ops"),
+            ("termination", false, Some("Chief"), "ops"),
+            ("loss-of-pay:1", false, None, "unit"),
+        ];
+        for (rec, within, auth, route) in cases {
+            let cur = format!(
+                r#"{{"violation":"Tardiness","occurred":"2026-03-02","recommended":"{rec}"}}"#
+            );
+            let w = ws(&apd(&cur, &[]));
+            let r = line(&w).recommended.clone().expect("rec");
+            assert_eq!(
+                (r.within_range, r.authority.as_deref(), w.route.as_deref()),
+                (within, auth, Some(route)),
+                "{rec}"
+            );
+        }
+        let cur =
+            r#"{"violation":"Tardiness","occurred":"2026-03-02","recommended":"suspension:3"}"#;
+        let w = ws(&apd(
+            cur,
+            &[&past("Tardiness", "A", "2025-05-01", "2025-06-01")],
+        ));
+        let r = line(&w).recommended.clone().expect("rec");
+        assert!(r.within_range);
+        assert_eq!(r.authority.as_deref(), Some("Major"));
+        assert_eq!(w.route.as_deref(), Some("ops"), "suspension is adverse");
+    }
+
+    #[test]
+    fn several_current_violations_take_the_highest() {
+        let text = r#"{"policy":"apd-sop-2020","current":[
+            {"violation":"Tardiness","occurred":"2026-03-02"},
+            {"violation":"Harassing a Citizen","occurred":"2026-03-02"}],"history":[]}"#;
+        let w = ws(text);
+        assert_eq!(w.violations.len(), 2);
+        assert_eq!(w.highest, "B");
+        assert_eq!(w.route.as_deref(), Some("unit"));
+    }
+
+    fn md(cur: &str, hist: &[(&str, &str)]) -> Worksheet {
+        let h: Vec<String> = hist
+            .iter()
+            .map(|(cat, occ)| format!(r#"{{"violation":"Failure to submit required report","category":"{cat}","occurred":"{occ}"}}"#))
+            .collect();
+        ws(&format!(
+            r#"{{"policy":"md-uniform-matrix","current":[{cur}],"history":[{}]}}"#,
+            h.join(",")
+        ))
+    }
+
+    const REPORT: &str =
+        r#"{"violation":"Failure to submit required report","occurred":"2026-01-12"}"#;
+
+    #[test]
+    fn matrix_levels_windows_and_repeat() {
+        let w = md(REPORT, &[]);
+        assert_eq!((line(&w).base.as_str(), line(&w).level), ("B", Some(1)));
+        assert_eq!(w.route, None);
+        let w = md(REPORT, &[("B", "2024-01-12")]);
+        assert_eq!(line(&w).level, Some(2));
+        assert_eq!(line(&w).range, vec!["loss-of-pay:1-3"]);
+        let w = md(REPORT, &[("B", "2023-01-12")]);
+        assert_eq!(line(&w).level, Some(2), "window's first day is inside");
+        let w = md(REPORT, &[("B", "2023-01-11")]);
+        assert_eq!(line(&w).level, Some(1), "outside the 36-month window");
+        let w = md(REPORT, &[("A", "2025-01-12")]);
+        assert_eq!(line(&w).level, Some(1), "other categories do not count");
+        let w = md(REPORT, &[("B", "2024-01-12"), ("B", "2025-01-12")]);
+        assert_eq!((line(&w).adjusted.as_str(), line(&w).level), ("C", Some(1)));
+        assert_eq!(line(&w).raised_by, vec!["repeat"]);
+        assert_eq!(line(&w).counted, vec![0, 1]);
+        assert_eq!(line(&w).range, vec!["loss-of-pay:2-4"]);
+    }
+
+    #[test]
+    fn matrix_e_moves_to_f_and_f_is_termination() {
+        let cur = r#"{"violation":"Affiliation with known criminals","occurred":"2026-01-12"}"#;
+        let w = md(cur, &[("E", "2023-01-12"), ("E", "2025-01-12")]);
+        assert_eq!((line(&w).adjusted.as_str(), line(&w).level), ("F", Some(1)));
+        assert_eq!(line(&w).range, vec!["dismissal"]);
+        let cur = r#"{"violation":"Performing secondary employment while on-duty","occurred":"2026-01-12","recommended":"termination"}"#;
+        let w = md(cur, &[]);
+        assert_eq!(line(&w).adjusted, "F");
+        let r = line(&w).recommended.clone().expect("rec");
+        assert!(r.within_range);
+        assert_eq!(r.authority, None);
+    }
+
+    #[test]
+    fn matrix_multi_category_needs_category_and_specials_count() {
+        assert!(err(r#"{"policy":"md-uniform-matrix","current":[{"violation":"Insubordination","occurred":"2026-01-12"}]}"#).contains("current[0].category: missing"));
+        let w = ws(
+            r#"{"policy":"md-uniform-matrix","current":[{"violation":"Insubordination","occurred":"2026-01-12","category":"D"}]}"#,
+        );
+        assert_eq!(line(&w).base, "D");
+        let w = ws(
+            r#"{"policy":"md-uniform-matrix","current":[{"violation":"dui-1","occurred":"2026-01-12"}],
+            "history":[{"violation":"Off-duty DUI that violates law","category":"E","occurred":"2019-01-01"}]}"#,
+        );
+        assert_eq!((line(&w).base.as_str(), line(&w).level), ("dui-1", Some(2)));
+        assert_eq!(line(&w).range, vec!["loss-of-pay:30-9999", "dismissal"]);
+    }
+
+    #[test]
+    fn bad_input_is_reported_never_panics() {
+        for t in [
+            "",
+            "null",
+            "[]",
+            "{}",
+            r#"{"policy":5}"#,
+            r#"{"policy":"apd-sop-2020","current":5}"#,
+            r#"{"policy":"apd-sop-2020","current":[5]}"#,
+            r#"{"policy":"apd-sop-2020","current":[{"violation":7,"occurred":"x"}]}"#,
+            r#"{"policy":"apd-sop-2020","current":[{"violation":"Tardiness","occurred":"2026-13-01","category":"Z"}]}"#,
+            r#"{"policy":"apd-sop-2020","current":[{"violation":"Tardiness","occurred":"2026-01-01"}],"history":[{"violation":"Tardiness"}]}"#,
+        ] {
+            assert!(run("x.json", t).is_err(), "{t}");
+        }
+        assert!(
+            err(&apd(
+                r#"{"violation":"Tardiness","occurred":"2026-02-29"}"#,
+                &[]
+            ))
+            .contains("not a real calendar date")
+        );
+        assert!(
+            err(&apd(
+                r#"{"violation":"Tardiness","occurred":"2026-3-2"}"#,
+                &[]
+            ))
+            .contains("YYYY-MM-DD")
+        );
+        assert!(
+            err(&apd(
+                r#"{"violation":"Tardiness","occurred":"2026-03-02","category":"B"}"#,
+                &[]
+            ))
+            .contains("outside the listed range A")
+        );
+    }
+}

@@ -195,14 +195,14 @@ fn study(state: &State, s: &Session, frame: &mut Frame, area: Rect) {
     .areas(area);
     frame.render_widget(
         Line::from(format!(
-            " {} · due {} · new {} · answered {}",
-            clean(&deck.title),
+            " answered {} · due {} · new {} · {}",
+            s.answered,
             counts.due,
             state
                 .col
                 .new_left_today(state.settings.new_per_day, state.now)
                 .min(counts.new),
-            s.answered
+            clean(&deck.title)
         ))
         .dim(),
         info,
@@ -438,8 +438,7 @@ fn drill(state: &State, frame: &mut Frame, area: Rect) {
                 .map(|d| format!(", disciplined {d}"))
                 .unwrap_or_default();
             case.push_line(Line::from(format!(
-                "History {}: {} — Category {}, occurred {}{disc}",
-                (b'a' + i as u8) as char,
+                "History #{i}: {} — Category {}, occurred {}{disc}",
                 clean(&p.violation),
                 l.policy.categories[p.category].id,
                 p.occurred
