@@ -110,10 +110,10 @@ fn all_decks_row(screen: &str) -> Vec<usize> {
 fn wait_exit(status: &Path) -> String {
     let start = Instant::now();
     while start.elapsed() < timeout() {
-        if let Ok(s) = std::fs::read_to_string(status) {
-            if s.contains("EXIT:") {
-                return s;
-            }
+        if let Ok(s) = std::fs::read_to_string(status)
+            && s.contains("EXIT:")
+        {
+            return s;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
