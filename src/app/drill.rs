@@ -123,7 +123,7 @@ fn history_options(l: &Loaded) -> Vec<String> {
                     format!(
                         "#{i} {} — Category {}, occurred {}{}",
                         p.violation,
-                        l.policy.categories[p.category].id,
+                        p.category_id(&l.policy),
                         p.occurred,
                         p.disciplined
                             .map(|d| format!(", disciplined {d}"))

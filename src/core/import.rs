@@ -26,7 +26,7 @@
 //! this?" then 1, Not at all, 2, 3, 4, 5, Perfectly) is dropped, so its digits are never
 //! card numbers. Answers may be numbers: a bare number in the answer position is an
 //! answer, and so is the expected next number when the same number follows again on the
-//! next non-blank line.
+//! next non-blank line, or when it stands after an "A" marker with the rating block next.
 
 use std::collections::HashMap;
 
@@ -147,9 +147,9 @@ const RATING_STEPS: [&str; 7] = ["1", "not at all", "2", "3", "4", "5", "perfect
 
 /// Reads flashcard-page text into cards; see the module docs for the accepted shapes.
 ///
-/// Errors: no numbered cards, text ending right after a number, a number out of sequence after a complete card, a card
-/// with a question but no answer (or the reverse), a stated count that differs from the
-/// numbered items found. Empty cards and "Topic / Details" header rows are skipped;
+/// Errors: no numbered cards, text ending right after a number, a number out of
+/// sequence after a complete card, a card with a question but no answer (or the
+/// reverse), a stated count that differs from the numbered items found. Empty cards and "Topic / Details" header rows are skipped;
 /// repeated cards (same question, same or near-same answer) go to `duplicates`.
 pub fn parse_flashcards(text: &str) -> Result<FlashcardImport, ImportError> {
     let lines: Vec<&str> = text
@@ -203,12 +203,16 @@ pub fn parse_flashcards(text: &str) -> Result<FlashcardImport, ImportError> {
         }
         match card_number(t) {
             Some(n) if n == card.number + 1 => {
-                let answer_is_number = !card.has_answer()
-                    && lines
-                        .iter()
-                        .skip(idx + 1)
-                        .find(|l| !l.is_empty())
-                        .is_some_and(|l| card_number(l) == Some(n));
+                // Still waiting for an answer: the number is the answer if the same
+                // number follows, or if it stands after an "A" marker and the rating
+                // block follows.
+                let answer_is_number = !card.has_answer() && {
+                    let next = lines.iter().skip(idx + 1).find(|l| !l.is_empty());
+                    next.is_some_and(|l| {
+                        card_number(l) == Some(n)
+                            || (card.a_marker.is_some() && l.eq_ignore_ascii_case(RATING_PROMPT))
+                    })
+                };
                 if answer_is_number {
                     card.push(t);
                 } else if let Some(done) = pending.replace(Pending::new(n, line_no)) {
@@ -1026,6 +1030,24 @@ mod tests {
         assert_eq!(imp.cards[0].back, "30");
         assert_eq!(imp.cards[1].number, 30);
         assert_eq!(imp.cards[1].line, 4);
+    }
+
+    #[test]
+    fn qa_answer_equal_to_next_number() {
+        let text = "1\nQ\n\nHow many?\n\nA\n\n2\n\nHow well did you know this?\n1\nNot at all\n2\n3\n4\n5\nPerfectly\n2\nQ\nNext?\nA\nYes\n";
+        let imp = parse_flashcards(text).expect("parses");
+        assert_eq!(imp.cards.len(), 2);
+        assert_eq!(imp.cards[0].back, "2");
+        assert_eq!((imp.cards[1].number, imp.cards[1].line), (2, 18));
+        // An empty Q/A card followed by the next card stays an empty card.
+        for text in [
+            "1\nQ\nA\n2\nQ\nWhat?\nA\nThat.\n",
+            "1\nQ\nA\n2\nWhat?\nThat.\n",
+        ] {
+            let imp = parse_flashcards(text).expect("parses");
+            assert_eq!(imp.skipped.len(), 1);
+            assert_eq!(imp.cards[0].number, 2);
+        }
     }
 
     #[test]

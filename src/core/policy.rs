@@ -196,6 +196,10 @@ pub struct Level {
     /// Look-back for reaching this level (special tables).
     #[serde(default)]
     pub window_months: Option<u32>,
+    /// Past violations inside the window needed to reach this level (default
+    /// level − 1).
+    #[serde(default)]
+    pub min_priors: Option<u32>,
 }
 
 /// A category (A, B, …).

@@ -30,14 +30,22 @@ pub struct Past {
     pub violation: String,
     /// What it resolved to, if known to the policy.
     pub resolved: Option<Resolved>,
-    /// Category it was disciplined at (index).
-    pub category: usize,
+    /// Category it was disciplined at (index); None only for a matrix special
+    /// circumstance, which has its own table.
+    pub category: Option<usize>,
     /// Date of occurrence.
     pub occurred: Date,
     /// Effective date of discipline.
     pub disciplined: Option<Date>,
     /// Author's override of "same, similar or related".
     pub related: Option<bool>,
+}
+
+impl Past {
+    /// The category letter as given, or `special` for a special circumstance.
+    pub fn category_id(&self, policy: &Policy) -> String {
+        self.category.map(|k| policy.categories[k].id.clone()).unwrap_or_else(|| "special".into())
+    }
 }
 
 /// A validated case, ready for the engine.
@@ -323,7 +331,9 @@ pub fn parse_case(
             "disciplined",
             policy.model == Model::Reckoning,
         );
+        let special = matches!(res, Some((_, Some(Resolved::Special(_)))));
         let category = match v.get("category") {
+            None | Some(Value::Null) if special && policy.model == Model::Matrix => Some(None),
             None | Some(Value::Null) => {
                 r.error(
                     &format!("{path}.category"),
@@ -339,7 +349,7 @@ pub fn parse_case(
                         format!("{c} is not a category of {} ({cat_names})", policy.id),
                     );
                 }
-                k
+                k.map(Some)
             }
         };
         if let (Some(o), Some(d)) = (occurred, disciplined)
@@ -399,7 +409,7 @@ fn list_idx(idx: &[usize], history: &[Past], policy: &Policy) -> String {
             let p = &history[*i];
             format!(
                 "#{i} {} ({}, {})",
-                p.violation, policy.categories[p.category].id, p.occurred
+                p.violation, p.category_id(policy), p.occurred
             )
         })
         .collect::<Vec<_>>()
@@ -573,7 +583,7 @@ fn reckoning_line(case: &Case, policy: &Policy, c: &Current) -> Line {
         let disc = p.disciplined.unwrap_or(p.occurred);
         let relates_back = disc > c.occurred;
         let start = if relates_back { p.occurred } else { disc };
-        let cat = &policy.categories[p.category];
+        let Some(cat) = p.category.map(|k| &policy.categories[k]) else { continue };
         let is_active = cat.permanent
             || cat
                 .reckoning_months
@@ -598,21 +608,20 @@ fn reckoning_line(case: &Case, policy: &Policy, c: &Current) -> Line {
         .copied()
         .filter(|i| same_or_related(policy, c.resolved, &case.history[*i]))
         .collect();
-    let others: Vec<usize> = active
-        .iter()
-        .copied()
-        .filter(|i| !related.contains(i))
-        .collect();
+    // Circumstance (a) uses one related past violation (the first listed); every
+    // other active past violation, related or not, may make up the three of (b).
+    let used = related.first().copied();
+    let others: Vec<usize> = active.iter().copied().filter(|i| Some(*i) != used).collect();
     let mut raised_by = Vec::new();
     let mut counted = Vec::new();
     let mut steps = 0usize;
-    if !related.is_empty() {
+    if let Some(u) = used {
         raised_by.push("related".to_string());
-        counted.extend(&related);
+        counted.push(u);
         steps += 1;
         expl.push(format!(
             "Step Two (a): raised one category — the same, similar or related past violation {} still has an active reckoning period on {} — §4.3.7 Step Two (a).",
-            list_idx(&related, &case.history, policy),
+            list_idx(&[u], &case.history, policy),
             c.occurred
         ));
     }
@@ -621,7 +630,7 @@ fn reckoning_line(case: &Case, policy: &Policy, c: &Current) -> Line {
         counted.extend(&others);
         steps += 1;
         expl.push(format!(
-            "Step Two (b): raised one category — {} other past violations have active reckoning periods on {} ({}); none already used as related is counted again — §4.3.7 Step Two (b).",
+            "Step Two (b): raised one category — {} other past violations of any type have active reckoning periods on {} ({}); the one already used in (a) is not counted again — §4.3.7 Step Two (b).",
             others.len(),
             c.occurred,
             list_idx(&others, &case.history, policy)
@@ -706,14 +715,11 @@ fn matrix_line(case: &Case, policy: &Policy, c: &Current) -> Line {
             let mut level = 1;
             let mut counted = Vec::new();
             for l in (1..=max).rev() {
-                let w = s
-                    .levels
-                    .iter()
-                    .find(|x| x.level == l)
-                    .and_then(|x| x.window_months)
-                    .or(s.window_months);
+                let lv = s.levels.iter().find(|x| x.level == l);
+                let w = lv.and_then(|x| x.window_months).or(s.window_months);
+                let need = lv.and_then(|x| x.min_priors).unwrap_or(l - 1) as usize;
                 let p = priors(w);
-                if p.len() + 1 >= l as usize {
+                if p.len() >= need {
                     level = l;
                     counted = p;
                     break;
@@ -766,7 +772,7 @@ fn matrix_line(case: &Case, policy: &Policy, c: &Current) -> Line {
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| {
-                    p.category == base
+                    p.category == Some(base)
                         && p.occurred < c.occurred
                         && cat
                             .lookback_months
@@ -1024,9 +1030,18 @@ mod tests {
         ];
         let refs: Vec<&str> = h.iter().map(String::as_str).collect();
         let w = ws(&apd(TARDY, &refs));
-        assert_eq!(line(&w).adjusted, "B");
-        assert_eq!(line(&w).counted, vec![0, 1, 2]);
+        assert_eq!(line(&w).adjusted, "B", "one used in (a), only two left for (b)");
+        assert_eq!(line(&w).counted, vec![0]);
+        assert_eq!(line(&w).related, vec![0, 1, 2]);
         assert_eq!(line(&w).raised_by, vec!["related"]);
+        // A fourth related prior makes three others of any type: both circumstances.
+        let four = past("Tardiness", "A", "2025-11-01", "2025-12-01");
+        let mut refs4 = refs.clone();
+        refs4.push(&four);
+        let w = ws(&apd(TARDY, &refs4));
+        assert_eq!(line(&w).adjusted, "C");
+        assert_eq!(line(&w).raised_by, vec!["related", "three-or-more"]);
+        assert_eq!(line(&w).counted, vec![0, 1, 2, 3]);
     }
 
     #[test]

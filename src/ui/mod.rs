@@ -440,7 +440,7 @@ fn drill(state: &State, frame: &mut Frame, area: Rect) {
             case.push_line(Line::from(format!(
                 "History #{i}: {} — Category {}, occurred {}{disc}",
                 clean(&p.violation),
-                l.policy.categories[p.category].id,
+                p.category_id(&l.policy),
                 p.occurred
             )));
         }
