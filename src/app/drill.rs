@@ -267,9 +267,17 @@ fn explanation_for(l: &Loaded, s: Step) -> String {
         Step::Base => pick(&|e| {
             e.starts_with("Step One") || e.starts_with("Category ") && e.contains("example")
         }),
-        Step::Active | Step::Related | Step::Adjusted => pick(&|e| {
+        Step::Active => pick(&|e| {
+            e.starts_with('#')
+                && (e.contains(" is active on ")
+                    || e.contains(" is not counted")
+                    || e.contains(" relates back "))
+        }),
+        Step::Related => pick(&|e| {
+            e.starts_with('#') && (e.contains(" counts as same") || e.contains(" is not related"))
+        }),
+        Step::Adjusted => pick(&|e| {
             e.starts_with("Step Two")
-                || e.starts_with('#')
                 || e.starts_with("Adjusted")
                 || e.starts_with("Both")
                 || e.contains("is the highest")

@@ -164,7 +164,16 @@ pub fn run(cli: &Cli) -> ExitCode {
     };
     // ratatui::init installs a panic hook that restores the terminal; the guard
     // restores it on every other way out.
-    let mut terminal = ratatui::init();
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            ratatui::restore();
+            eprintln!(
+                "muster: cannot open the terminal ({e}); run it in an interactive terminal, or use `muster worksheet` / `muster check` for scripts"
+            );
+            return ExitCode::from(1);
+        }
+    };
     let _guard = RestoreGuard;
     let mut dirty = true;
     loop {

@@ -44,7 +44,9 @@ pub struct Past {
 impl Past {
     /// The category letter as given, or `special` for a special circumstance.
     pub fn category_id(&self, policy: &Policy) -> String {
-        self.category.map(|k| policy.categories[k].id.clone()).unwrap_or_else(|| "special".into())
+        self.category
+            .map(|k| policy.categories[k].id.clone())
+            .unwrap_or_else(|| "special".into())
     }
 }
 
@@ -409,7 +411,9 @@ fn list_idx(idx: &[usize], history: &[Past], policy: &Policy) -> String {
             let p = &history[*i];
             format!(
                 "#{i} {} ({}, {})",
-                p.violation, p.category_id(policy), p.occurred
+                p.violation,
+                p.category_id(policy),
+                p.occurred
             )
         })
         .collect::<Vec<_>>()
@@ -522,19 +526,31 @@ pub fn explain_route(ws: &Worksheet, policy: &Policy) -> Option<String> {
 }
 
 fn same_or_related(policy: &Policy, cur: Resolved, past: &Past) -> bool {
-    if let Some(r) = past.related {
-        return r;
+    relation(policy, cur, past).is_some()
+}
+
+/// Why a past violation is same, similar or related (None when it is not).
+fn relation(policy: &Policy, cur: Resolved, past: &Past) -> Option<String> {
+    match past.related {
+        Some(true) => return Some("the case marks it related".into()),
+        Some(false) => return None,
+        None => {}
     }
     match (cur, past.resolved) {
-        (a, Some(b)) if a == b => true,
+        (a, Some(b)) if a == b => Some("it is the same listed violation".into()),
         (Resolved::Listed(a), Some(Resolved::Listed(b))) => {
             let (va, vb) = (&policy.violations[a], &policy.violations[b]);
             let fam =
                 |v: &crate::core::policy::Violation| v.family.clone().or_else(|| v.group.clone());
-            crate::core::text::normalize(&va.title) == crate::core::text::normalize(&vb.title)
-                || fam(va).is_some_and(|f| Some(f) == fam(vb))
+            if crate::core::text::normalize(&va.title) == crate::core::text::normalize(&vb.title) {
+                Some("it is the same violation".into())
+            } else {
+                fam(va)
+                    .filter(|f| Some(f) == fam(vb).as_ref())
+                    .map(|f| format!("both stand under the heading {f}"))
+            }
         }
-        _ => false,
+        _ => None,
     }
 }
 
@@ -583,7 +599,9 @@ fn reckoning_line(case: &Case, policy: &Policy, c: &Current) -> Line {
         let disc = p.disciplined.unwrap_or(p.occurred);
         let relates_back = disc > c.occurred;
         let start = if relates_back { p.occurred } else { disc };
-        let Some(cat) = p.category.map(|k| &policy.categories[k]) else { continue };
+        let Some(cat) = p.category.map(|k| &policy.categories[k]) else {
+            continue;
+        };
         let is_active = cat.permanent
             || cat
                 .reckoning_months
@@ -596,6 +614,17 @@ fn reckoning_line(case: &Case, policy: &Policy, c: &Current) -> Line {
         }
         if is_active {
             active.push(i);
+            match cat.reckoning_months {
+                _ if cat.permanent => expl.push(format!(
+                    "#{i} {} (Category {}) is active on {}: Category {} is a permanent record — {}.",
+                    p.violation, cat.id, c.occurred, cat.id, cat.cite
+                )),
+                Some(m) => expl.push(format!(
+                    "#{i} {} (Category {}) is active on {}: its {}-year reckoning period from {start} runs through {} — {}.",
+                    p.violation, cat.id, c.occurred, m / 12, add_months(start, m), cat.cite
+                )),
+                None => {}
+            }
         } else if let Some(m) = cat.reckoning_months {
             expl.push(format!(
                 "#{i} {} (Category {}) is not counted: its {}-year reckoning period from {start} ended on {} — {}.",
@@ -608,10 +637,27 @@ fn reckoning_line(case: &Case, policy: &Policy, c: &Current) -> Line {
         .copied()
         .filter(|i| same_or_related(policy, c.resolved, &case.history[*i]))
         .collect();
+    for &i in &active {
+        let p = &case.history[i];
+        expl.push(match relation(policy, c.resolved, p) {
+            Some(reason) => format!(
+                "#{i} {} counts as same, similar or related: {reason} — §4.3.7 Step Two (a).",
+                p.violation
+            ),
+            None => format!(
+                "#{i} {} is not related to this violation (different listed violation and heading).",
+                p.violation
+            ),
+        });
+    }
     // Circumstance (a) uses one related past violation (the first listed); every
     // other active past violation, related or not, may make up the three of (b).
     let used = related.first().copied();
-    let others: Vec<usize> = active.iter().copied().filter(|i| Some(*i) != used).collect();
+    let others: Vec<usize> = active
+        .iter()
+        .copied()
+        .filter(|i| Some(*i) != used)
+        .collect();
     let mut raised_by = Vec::new();
     let mut counted = Vec::new();
     let mut steps = 0usize;
@@ -1030,7 +1076,11 @@ mod tests {
         ];
         let refs: Vec<&str> = h.iter().map(String::as_str).collect();
         let w = ws(&apd(TARDY, &refs));
-        assert_eq!(line(&w).adjusted, "B", "one used in (a), only two left for (b)");
+        assert_eq!(
+            line(&w).adjusted,
+            "B",
+            "one used in (a), only two left for (b)"
+        );
         assert_eq!(line(&w).counted, vec![0]);
         assert_eq!(line(&w).related, vec![0, 1, 2]);
         assert_eq!(line(&w).raised_by, vec!["related"]);

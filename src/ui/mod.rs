@@ -409,8 +409,26 @@ fn drill(state: &State, frame: &mut Frame, area: Rect) {
     let Some(l) = state.scenarios.get(d.scenario) else {
         return;
     };
+    // The question panel takes what it needs; the case gets the rest.
+    let inner = area.width.saturating_sub(2);
+    let want = if d.finished {
+        d.grades.len() as u16 + 3
+    } else if let Some(g) = &d.feedback {
+        wrapped(&format!("x\n{}\n\n{}", g.correct, g.explanation), inner) + 2
+    } else {
+        d.steps.get(d.pos).map_or(3, |step| {
+            let v = view(l, step);
+            let opts: u16 = v
+                .options
+                .iter()
+                .map(|o| wrapped(&format!(" a) [ ] {o}"), inner))
+                .sum();
+            wrapped(&v.prompt, inner) + opts.max(1) + 2
+        })
+    };
+    let q_height = want.clamp(6, area.height.saturating_sub(5).max(6));
     let [case_area, q_area] =
-        Layout::vertical([Constraint::Percentage(45), Constraint::Min(6)]).areas(area);
+        Layout::vertical([Constraint::Min(3), Constraint::Length(q_height)]).areas(area);
     let mut case = Text::from(clean_ml(&l.scenario.narrative));
     if let Some(c) = &l.case {
         case.push_line(Line::from(""));
@@ -542,6 +560,14 @@ fn drill(state: &State, frame: &mut Frame, area: Rect) {
             .block(Block::default().borders(Borders::ALL).title(title)),
         q_area,
     );
+}
+
+/// Lines `text` takes when wrapped at `width` (a close estimate for layout).
+fn wrapped(text: &str, width: u16) -> u16 {
+    let w = usize::from(width.max(1));
+    text.lines()
+        .map(|l| l.chars().count().div_ceil(w).max(1) as u16)
+        .sum()
 }
 
 fn help(mode: Mode, frame: &mut Frame, area: Rect) {
