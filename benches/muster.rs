@@ -1,1 +1,73 @@
-fn main() {}
+//! Criterion benchmarks: launch to first drawn card (bundled decks, 50k and 500k
+//! cards), answer → next card including the fsync'd log append, and the discipline
+//! engine. Run with `cargo bench --bench muster`.
+use criterion::{Criterion, criterion_group, criterion_main};
+use muster::app::{Action, State, update};
+use muster::cli::Cli;
+use muster::core::scheduler::Rating;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::hint::black_box;
+use std::time::Duration;
+
+const NOW: i64 = 1_790_000_000_000;
+
+fn cli(data: &std::path::Path) -> Cli {
+    Cli { profile: "default".into(), data_dir: Some(data.to_path_buf()), decks: vec![], command: None }
+}
+
+/// The real start-up path: open profile, read decks and log, build state, start a
+/// session on everything and draw the first card.
+fn launch(data: &std::path::Path) -> State {
+    let loaded = muster::app::run::load(&cli(data), NOW).expect("load");
+    let mut state = loaded.state;
+    update(&mut state, Action::StudyAll);
+    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    t.draw(|f| muster::ui::render(&state, f)).expect("draw");
+    drop(loaded.log);
+    drop(loaded.profile);
+    state
+}
+
+fn bench_launch(c: &mut Criterion) {
+    let mut g = c.benchmark_group("launch_to_first_card");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    let empty = tempfile::tempdir().expect("tmp");
+    g.bench_function("bundled", |b| b.iter(|| black_box(launch(empty.path()))));
+    for n in [50_000usize, 500_000] {
+        let dir = tempfile::tempdir().expect("tmp");
+        muster::core::synth::write_data_dir(dir.path(), n, NOW).expect("data");
+        g.bench_function(format!("{n}_cards"), |b| b.iter(|| black_box(launch(dir.path()))));
+    }
+    g.finish();
+}
+
+fn bench_answer(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let loaded = muster::app::run::load(&cli(dir.path()), NOW).expect("load");
+    let (mut state, mut log, profile) = (loaded.state, loaded.log, loaded.profile);
+    update(&mut state, Action::StudyAll);
+    c.bench_function("answer_to_next_card_with_fsync", |b| {
+        b.iter(|| {
+            update(&mut state, Action::Reveal);
+            let eff = update(&mut state, Action::Rate(Rating::Good));
+            muster::app::run::perform(&mut state, &mut log, &profile, eff);
+            if state.mode() == muster::app::Mode::Summary {
+                update(&mut state, Action::Back);
+                update(&mut state, Action::StudyAll);
+            }
+        })
+    });
+}
+
+fn bench_engine(c: &mut Criterion) {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/apd/apd-16-both-raises.json")).expect("scenario");
+    let (case, policy) = muster::core::worksheet::parse_case("b.json", &text, &muster::core::policy::Policy::bundled).expect("case");
+    c.bench_function("worksheet_evaluate_apd_4_priors", |b| b.iter(|| black_box(muster::core::worksheet::evaluate(black_box(&case), &policy))));
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/md/md-09-third-b-moves-to-c.json")).expect("scenario");
+    let (case, policy) = muster::core::worksheet::parse_case("b.json", &text, &muster::core::policy::Policy::bundled).expect("case");
+    c.bench_function("worksheet_evaluate_md_repeat", |b| b.iter(|| black_box(muster::core::worksheet::evaluate(black_box(&case), &policy))));
+}
+
+criterion_group!(benches, bench_launch, bench_answer, bench_engine);
+criterion_main!(benches);

@@ -11,5 +11,6 @@ pub mod scenario;
 pub mod scheduler;
 pub mod store;
 pub mod study;
+pub mod synth;
 pub mod text;
 pub mod worksheet;
