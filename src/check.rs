@@ -1,6 +1,7 @@
 //! `muster check` and `muster import`: validate content files (decks, policies,
 //! scenarios, case files) and convert flashcard text into a deck.
 use crate::cli::ImportKind;
+use crate::core::compact::LoadedDeck;
 use crate::core::deck::{Card, CardKind, Deck};
 use crate::core::error::LoadError;
 use crate::core::policy::Policy;
@@ -43,10 +44,10 @@ pub fn check_text(name: &str, text: &str, bundled: bool) -> Result<String, LoadE
     match classify(text) {
         None => {
             // Let the deck parser report the syntax error with its position.
-            Deck::parse(name, text, bundled).map(|_| String::new())
+            LoadedDeck::parse(name, text.to_string().into(), bundled).map(|_| String::new())
         }
-        Some(Kind::Deck) => Deck::parse(name, text, bundled)
-            .map(|d| format!("deck {} ({} cards)", d.id, d.cards.len())),
+        Some(Kind::Deck) => LoadedDeck::parse(name, text.to_string().into(), bundled)
+            .map(|d| format!("deck {} ({} cards)", d.id, d.len())),
         Some(Kind::Policy) => Policy::parse(name, text)
             .map(|p| format!("policy {} ({} violations)", p.id, p.violations.len())),
         Some(Kind::Scenario) => {

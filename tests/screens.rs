@@ -1,7 +1,8 @@
 //! Screen tests: each screen rendered into a TestBackend at 80×24 and snapshotted,
 //! plus style checks where colour carries meaning and no-panic renders at tiny sizes.
 use muster::app::{Action, Mode, Screen, State, update};
-use muster::core::deck::{Deck, Library, Origin};
+use muster::core::compact::LoadedDeck;
+use muster::core::deck::{Library, Origin};
 use muster::core::scenario::Loaded;
 use muster::core::scheduler::{Scheduler, SchedulerConfig};
 use muster::core::store::Settings;
@@ -29,7 +30,7 @@ fn scenario() -> Loaded {
 }
 
 fn state() -> State {
-    let deck = Deck::parse("demo.json", DECK, false).expect("deck");
+    let deck = LoadedDeck::parse("demo.json", DECK.into(), false).expect("deck");
     let lib = Library {
         decks: vec![(deck, Origin::Bundled)],
         problems: vec![],

@@ -161,8 +161,10 @@ pub struct State {
     pub help: bool,
     /// Cards and states.
     pub col: Collection,
-    /// Scenario drills.
+    /// Scenario drills (loaded on first use; see [`State::ensure_scenarios`]).
     pub scenarios: Vec<Loaded>,
+    /// Whether `scenarios` has been loaded.
+    pub scenarios_loaded: bool,
     /// Past drill results.
     pub drill_results: Vec<DrillResult>,
     /// Profile settings.
@@ -194,6 +196,7 @@ impl State {
             drills_sel: 0,
             help: false,
             col,
+            scenarios_loaded: !scenarios.is_empty(),
             scenarios,
             drill_results: Vec::new(),
             settings,
@@ -202,6 +205,28 @@ impl State {
             message: None,
             problems: Vec::new(),
             quit: false,
+        }
+    }
+
+    /// Loads the bundled scenarios the first time drills are opened (kept off the
+    /// start-up path); problems go to the status line.
+    pub fn ensure_scenarios(&mut self) {
+        if !self.scenarios_loaded {
+            let (ok, bad) = crate::core::scenario::load_bundled();
+            self.scenarios = ok;
+            self.scenarios_loaded = true;
+            if let Some(e) = bad.first() {
+                self.message = Some(format!("{} scenario file(s) could not be loaded: {e}", bad.len()));
+            }
+        }
+    }
+
+    /// Number of drills (before loading: the number of bundled files).
+    pub fn scenario_count(&self) -> usize {
+        if self.scenarios_loaded {
+            self.scenarios.len()
+        } else {
+            crate::core::bundled::SCENARIOS.len()
         }
     }
 
@@ -238,38 +263,38 @@ impl State {
     /// Kind of item `i`'s card.
     pub fn card_kind(&self, i: usize) -> CardKind {
         let it = self.col.items[i];
-        self.col.library.decks[it.deck as usize].0.cards[it.card as usize].kind
+        self.col.library.decks[it.deck as usize].0.kind(it.card as usize)
     }
 
     /// The front text of item `i` (cloze rendered).
     pub fn front_text(&self, i: usize, reveal: bool) -> String {
         let it = self.col.items[i];
-        let card = &self.col.library.decks[it.deck as usize].0.cards[it.card as usize];
+        let card = self.col.library.decks[it.deck as usize].0.card(it.card as usize);
         match it.cloze {
-            Some(n) => render_cloze(&card.front, n, reveal),
-            None => card.front.clone(),
+            Some(n) => render_cloze(card.front, n, reveal),
+            None => card.front.to_string(),
         }
     }
 
     /// The options of item `i` (true/false cards get True/False).
     pub fn options(&self, i: usize) -> Vec<String> {
         let it = self.col.items[i];
-        let card = &self.col.library.decks[it.deck as usize].0.cards[it.card as usize];
+        let card = self.col.library.decks[it.deck as usize].0.card(it.card as usize);
         match card.kind {
             CardKind::TrueFalse => vec!["True".into(), "False".into()],
-            _ => card.options.clone(),
+            _ => card.options.iter().map(|o| o.to_string()).collect(),
         }
     }
 
     /// Whether the picked or typed answer matches (None when nothing to judge).
     pub fn judged(&self, sh: &Showing) -> Option<bool> {
         let it = self.col.items[sh.item];
-        let card = &self.col.library.decks[it.deck as usize].0.cards[it.card as usize];
+        let card = self.col.library.decks[it.deck as usize].0.card(it.card as usize);
         match card.kind {
-            CardKind::Typed => Some(normalize(&sh.typed) == normalize(&card.back)),
+            CardKind::Typed => Some(normalize(&sh.typed) == normalize(card.back)),
             CardKind::MultipleChoice | CardKind::TrueFalse => sh
                 .picked
-                .map(|p| self.options(sh.item).get(p) == Some(&card.back)),
+                .map(|p| self.options(sh.item).get(p).map(String::as_str) == Some(card.back)),
             _ => None,
         }
     }
@@ -277,8 +302,8 @@ impl State {
     /// For a typed card: each expected word and whether it was typed.
     pub fn typed_diff(&self, sh: &Showing) -> Vec<(String, bool)> {
         let it = self.col.items[sh.item];
-        let card = &self.col.library.decks[it.deck as usize].0.cards[it.card as usize];
-        word_diff(&sh.typed, &card.back)
+        let card = self.col.library.decks[it.deck as usize].0.card(it.card as usize);
+        word_diff(&sh.typed, card.back)
     }
 
     /// Starts a study session on `filter` (stays home with a message when nothing is due).
@@ -400,6 +425,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                         state.start(Filter::All, "All decks".into());
                         next = std::mem::replace(&mut state.screen, Screen::Home);
                     } else {
+                        state.ensure_scenarios();
                         next = Screen::Drills;
                     }
                 }

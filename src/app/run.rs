@@ -5,11 +5,10 @@ use crate::app::keymap::{Key, lookup};
 use crate::app::{Effect, State, update};
 use crate::cli::{Cli, Command};
 use crate::core::deck::Library;
-use crate::core::review_log::ReviewLog;
-use crate::core::scenario::load_bundled;
+use crate::core::review_log::{ReviewLog, prefix_hash, replay};
 use crate::core::scheduler::Scheduler;
 use crate::core::store::{Profile, append_line, default_data_dir, read_drills};
-use crate::core::study::{Collection, Filter};
+use crate::core::study::{Collection, Filter, cache_header};
 use crossterm::event::{self, Event, KeyEventKind};
 use std::process::ExitCode;
 
@@ -47,31 +46,38 @@ pub fn load(cli: &Cli, now: i64) -> Result<Loaded, (String, u8)> {
     let settings = profile
         .settings()
         .map_err(|e| (format!("muster: bad settings file: {e}"), 2))?;
-    let (log, entries, report) = ReviewLog::open(&profile.review_log_path()).map_err(|e| {
-        (
-            format!(
-                "muster: cannot open review log {}: {e}",
-                profile.review_log_path().display()
-            ),
-            1,
-        )
-    })?;
     let mut dirs = vec![data.join("decks")];
     dirs.extend(cli.decks.iter().cloned());
     let library = Library::load(&dirs);
-    let mut problems: Vec<String> = library.problems.iter().map(|e| e.to_string()).collect();
-    let (scenarios, bad) = load_bundled();
-    problems.extend(bad.iter().map(|e| e.to_string()));
-    let col = Collection::new(
-        library,
-        &entries,
-        Scheduler::new(settings.scheduler.clone()),
-        utc_offset(now),
-    );
-    let mut state = State::new(col, scenarios, settings, profile.name.clone(), now);
+    let problems: Vec<String> = library.problems.iter().map(|e| e.to_string()).collect();
+    let log_path = profile.review_log_path();
+    let cache_path = profile.dir.join("state.cache");
+    let mut col = Collection::empty(library, Scheduler::new(settings.scheduler.clone()), utc_offset(now));
+    // The cache holds states up to a point in the log; only the rest is replayed.
+    let cached = cache_header(&cache_path)
+        .filter(|(covered, hash)| prefix_hash(&log_path, *covered) == Some(*hash))
+        .and_then(|_| col.load_cache(&cache_path))
+        .map_or(0, |(covered, _)| covered);
+    let open = |from| {
+        ReviewLog::open_from(&log_path, from)
+            .map_err(|e| (format!("muster: cannot open review log {}: {e}", log_path.display()), 1))
+    };
+    let (mut log, mut bytes, start, opened) = open(cached)?;
+    let mut repaired = opened.repaired_torn_tail;
+    let mut report = replay(&bytes, 1, |e| col.apply_ref(e)).1;
+    if start > 0 && report.unmatched_undo > 0 {
+        // An undo of a review before the cached point: replay everything.
+        col.reset();
+        let reopened;
+        (log, bytes, _, reopened) = open(0)?;
+        repaired = repaired.or(reopened.repaired_torn_tail);
+        report = replay(&bytes, 1, |e| col.apply_ref(e)).1;
+    }
+    drop(bytes);
+    let mut state = State::new(col, Vec::new(), settings, profile.name.clone(), now);
     state.drill_results = read_drills(&profile.drills_path());
     state.problems = problems;
-    if let Some(n) = report.repaired_torn_tail {
+    if let Some(n) = repaired {
         state.message = Some(format!(
             "Recovered from an interrupted save: an incomplete last entry ({n} bytes) was removed from the review log; every earlier answer is intact."
         ));
@@ -137,6 +143,16 @@ pub fn perform(state: &mut State, log: &mut ReviewLog, profile: &Profile, effect
                 }
             }
         }
+    }
+}
+
+/// Writes the state cache so the next launch replays only what is new in the log.
+/// Best effort: a failure only makes the next launch slower.
+pub fn save_cache(state: &State, log: &ReviewLog, profile: &Profile) {
+    if let Ok(len) = log.len()
+        && let Some(hash) = prefix_hash(log.path(), len)
+    {
+        let _ = state.col.save_cache(&profile.dir.join("state.cache"), len, hash);
     }
 }
 
@@ -213,5 +229,7 @@ pub fn run(cli: &Cli) -> ExitCode {
             break;
         }
     }
+    drop(_guard);
+    save_cache(&state, &log, &profile);
     ExitCode::SUCCESS
 }

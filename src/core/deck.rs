@@ -1,5 +1,6 @@
 //! Deck model and loading: JSON decks (one per file), validated with positions, and
 //! the bundled decks embedded in the binary.
+use crate::core::compact::LoadedDeck;
 use crate::core::error::{Diagnostic, LoadError, Reporter, from_serde};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -163,77 +164,103 @@ impl Deck {
     }
 
     fn validate(&self, r: &mut Reporter<'_>, require_source: bool) {
-        if !valid_id(&self.id) {
-            r.error(
-                "id",
-                "deck id must be lowercase letters, digits, '-', '_' or '.' (1–80 chars)",
-            );
-        }
-        if self.title.trim().is_empty() {
-            r.error("title", "title is empty");
-        }
-        if self.source.trim().is_empty() {
-            r.error("source", "source (manual and edition) is empty");
-        }
-        if self.cards.is_empty() {
-            r.error("cards", "a deck needs at least one card");
-        }
-        let mut seen = std::collections::HashMap::new();
-        for (i, c) in self.cards.iter().enumerate() {
-            let p = |f: &str| format!("cards[{i}].{f}");
-            if !valid_id(&c.id) {
-                r.error(
-                    &p("id"),
-                    "card id must be lowercase letters, digits, '-', '_' or '.'",
-                );
-            } else if let Some(first) = seen.insert(c.id.as_str(), i) {
-                r.error(
-                    &p("id"),
-                    format!(
-                        "duplicate card id {:?} (first used by cards[{first}])",
-                        c.id
-                    ),
-                );
-            }
-            if c.front.trim().is_empty() {
-                r.error(&p("front"), "front is empty");
-            }
-            if require_source && c.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
-                r.error(
-                    &p("source"),
-                    "bundled cards must cite their section in `source`",
-                );
-            }
-            match c.kind {
-                CardKind::Cloze if cloze_numbers(&c.front).is_empty() => {
-                    r.error(&p("front"), "cloze card has no {{c1::...}} deletion");
+        validate_view(
+            r,
+            require_source,
+            [&self.id, &self.title, &self.source],
+            self.cards.len(),
+            |i| {
+                let c = &self.cards[i];
+                CardView {
+                    id: &c.id,
+                    front: &c.front,
+                    back: &c.back,
+                    kind: c.kind,
+                    extra: c.extra.as_deref(),
+                    source: c.source.as_deref(),
+                    options: c.options.iter().map(String::as_str).collect(),
                 }
-                _ if c.back.trim().is_empty() => r.error(&p("back"), "back is empty"),
-                CardKind::TrueFalse if c.back != "True" && c.back != "False" => r.error(
-                    &p("back"),
-                    "true-false card: back must be \"True\" or \"False\"",
-                ),
-                CardKind::MultipleChoice => {
-                    if !(2..=5).contains(&c.options.len()) {
-                        r.error(
-                            &p("options"),
-                            format!(
-                                "multiple-choice card needs 2–5 options, has {}",
-                                c.options.len()
-                            ),
-                        );
-                    } else if !c.options.contains(&c.back) {
-                        r.error(
-                            &p("back"),
-                            "multiple-choice back must equal one of the options exactly",
-                        );
-                    }
+            },
+        );
+    }
+}
+
+/// A borrowed view of one card, whatever the storage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardView<'a> {
+    /// Stable id.
+    pub id: &'a str,
+    /// Prompt.
+    pub front: &'a str,
+    /// Answer.
+    pub back: &'a str,
+    /// Kind.
+    pub kind: CardKind,
+    /// Explanation.
+    pub extra: Option<&'a str>,
+    /// Section cited.
+    pub source: Option<&'a str>,
+    /// Multiple-choice options.
+    pub options: Vec<&'a str>,
+}
+
+/// The deck rules, shared by every storage: `header` is [id, title, source].
+pub fn validate_view<'a>(
+    r: &mut Reporter<'_>,
+    require_source: bool,
+    header: [&str; 3],
+    n: usize,
+    card: impl Fn(usize) -> CardView<'a>,
+) {
+    let [id, title, source] = header;
+    if !valid_id(id) {
+        r.error("id", "deck id must be lowercase letters, digits, '-', '_' or '.' (1–80 chars)");
+    }
+    if title.trim().is_empty() {
+        r.error("title", "title is empty");
+    }
+    if source.trim().is_empty() {
+        r.error("source", "source (manual and edition) is empty");
+    }
+    if n == 0 {
+        r.error("cards", "a deck needs at least one card");
+    }
+    let mut seen: std::collections::HashMap<&str, usize, crate::core::text::FnvBuild> =
+        std::collections::HashMap::with_capacity_and_hasher(n, Default::default());
+    for i in 0..n {
+        let c = card(i);
+        let p = |f: &str| format!("cards[{i}].{f}");
+        if !valid_id(c.id) {
+            r.error(&p("id"), "card id must be lowercase letters, digits, '-', '_' or '.'");
+        } else if let Some(first) = seen.insert(c.id, i) {
+            r.error(&p("id"), format!("duplicate card id {:?} (first used by cards[{first}])", c.id));
+        }
+        if c.front.trim().is_empty() {
+            r.error(&p("front"), "front is empty");
+        }
+        if require_source && c.source.is_none_or(|s| s.trim().is_empty()) {
+            r.error(&p("source"), "bundled cards must cite their section in `source`");
+        }
+        match c.kind {
+            CardKind::Cloze if cloze_numbers(c.front).is_empty() => {
+                r.error(&p("front"), "cloze card has no {{c1::...}} deletion");
+            }
+            CardKind::Cloze => {}
+            _ if c.back.trim().is_empty() => r.error(&p("back"), "back is empty"),
+            CardKind::TrueFalse if c.back != "True" && c.back != "False" => {
+                r.error(&p("back"), "true-false card: back must be \"True\" or \"False\"")
+            }
+            CardKind::MultipleChoice => {
+                if !(2..=5).contains(&c.options.len()) {
+                    r.error(&p("options"), format!("multiple-choice card needs 2–5 options, has {}", c.options.len()));
+                } else if !c.options.contains(&c.back) {
+                    r.error(&p("back"), "multiple-choice back must equal one of the options exactly");
                 }
-                _ => {}
             }
-            if c.kind != CardKind::MultipleChoice && !c.options.is_empty() {
-                r.error(&p("options"), "options are only for multiple-choice cards");
-            }
+            _ => {}
+        }
+        if c.kind != CardKind::MultipleChoice && !c.options.is_empty() {
+            r.error(&p("options"), "options are only for multiple-choice cards");
         }
     }
 }
@@ -251,7 +278,7 @@ pub enum Origin {
 #[derive(Debug, Default)]
 pub struct Library {
     /// Decks in load order (bundled first), unique by id.
-    pub decks: Vec<(Deck, Origin)>,
+    pub decks: Vec<(LoadedDeck, Origin)>,
     /// Files that failed to load (shown on the home screen, never fatal).
     pub problems: Vec<LoadError>,
 }
@@ -262,7 +289,7 @@ impl Library {
     pub fn load(dirs: &[std::path::PathBuf]) -> Library {
         let mut lib = Library::default();
         for (name, text) in BUNDLED {
-            match Deck::parse(&format!("bundled:{name}"), text, true) {
+            match LoadedDeck::parse(&format!("bundled:{name}"), std::borrow::Cow::Borrowed(text), true) {
                 Ok(d) => lib.add(d, Origin::Bundled),
                 Err(e) => lib.problems.push(e),
             }
@@ -277,7 +304,7 @@ impl Library {
                 .collect();
             paths.sort();
             for p in paths {
-                match Deck::load(&p, false) {
+                match LoadedDeck::load(&p, false) {
                     Ok(d) => lib.add(d, Origin::File(p.display().to_string())),
                     Err(e) => lib.problems.push(e),
                 }
@@ -286,7 +313,7 @@ impl Library {
         lib
     }
 
-    fn add(&mut self, deck: Deck, origin: Origin) {
+    fn add(&mut self, deck: LoadedDeck, origin: Origin) {
         if self.decks.iter().any(|(d, _)| d.id == deck.id) {
             let file = match &origin {
                 Origin::File(f) => f.clone(),

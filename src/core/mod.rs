@@ -1,6 +1,7 @@
 //! Terminal-free core: decks, scheduling, review log, policies, the discipline engine,
 //! scenarios and storage. Nothing here reads the clock or the global RNG.
 pub mod bundled;
+pub mod compact;
 pub mod deck;
 pub mod error;
 pub mod import;

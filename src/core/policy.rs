@@ -390,10 +390,17 @@ impl Policy {
 
     /// The bundled policy with this id.
     pub fn bundled(id: &str) -> Option<Policy> {
-        BUNDLED
+        static PARSED: std::sync::OnceLock<Vec<Policy>> = std::sync::OnceLock::new();
+        PARSED
+            .get_or_init(|| {
+                BUNDLED
+                    .iter()
+                    .filter_map(|(name, text)| Policy::parse(&format!("bundled:{name}"), text).ok())
+                    .collect()
+            })
             .iter()
-            .filter_map(|(name, text)| Policy::parse(&format!("bundled:{name}"), text).ok())
             .find(|p| p.id == id)
+            .cloned()
     }
 
     fn validate(&self, r: &mut Reporter<'_>) {

@@ -2,6 +2,7 @@
 //! line per event, flushed and fsync'd before the next card shows; a torn last line
 //! (crash mid-write) is detected, reported once and cut off.
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -66,6 +67,8 @@ pub struct LoadReport {
     pub repaired_torn_tail: Option<usize>,
     /// Lines that could not be read (1-based line numbers), kept in the file.
     pub bad_lines: Vec<usize>,
+    /// Undo lines whose review was not in the bytes replayed.
+    pub unmatched_undo: usize,
 }
 
 /// An open, append-only review log.
@@ -73,6 +76,46 @@ pub struct LoadReport {
 pub struct ReviewLog {
     path: PathBuf,
     file: File,
+}
+
+/// One log line, borrowing its strings from the text where it can.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct EntryRef<'a> {
+    /// Unix ms.
+    pub t: i64,
+    /// Deck id.
+    #[serde(borrow)]
+    pub deck: Cow<'a, str>,
+    /// Item key.
+    #[serde(borrow)]
+    pub card: Cow<'a, str>,
+    /// Event kind.
+    #[serde(default)]
+    pub op: Op,
+    /// Rating.
+    #[serde(default)]
+    pub r: u8,
+    /// Answer time.
+    #[serde(default)]
+    pub ms: u64,
+    /// Undone review time.
+    #[serde(default)]
+    pub of: Option<i64>,
+}
+
+impl EntryRef<'_> {
+    /// An owned copy.
+    pub fn to_owned(&self) -> Entry {
+        Entry {
+            t: self.t,
+            deck: self.deck.to_string(),
+            card: self.card.to_string(),
+            op: self.op,
+            r: self.r,
+            ms: self.ms,
+            of: self.of,
+        }
+    }
 }
 
 /// The log's entries with undone reviews removed, in file order.
@@ -88,66 +131,113 @@ pub fn effective(entries: &[Entry]) -> impl Iterator<Item = &Entry> {
     })
 }
 
-/// Parses log text; returns entries, the byte length of the valid prefix, and the report.
-pub fn parse(text: &str) -> (Vec<Entry>, usize, LoadReport) {
-    let mut entries = Vec::new();
+/// Walks the complete lines of log bytes, calling `f` with each readable entry.
+/// Returns the byte length of the valid prefix (a torn last line excluded) and the
+/// report. Line numbers in the report count from `first_line`.
+pub fn scan<'a>(
+    bytes: &'a [u8],
+    first_line: usize,
+    mut f: impl FnMut(EntryRef<'a>),
+) -> (usize, LoadReport) {
     let mut report = LoadReport::default();
     let mut offset = 0;
     let mut good_end = 0;
-    for (i, line) in text.split_inclusive('\n').enumerate() {
+    for (i, line) in bytes.split_inclusive(|b| *b == b'\n').enumerate() {
         offset += line.len();
-        let complete = line.ends_with('\n');
-        let body = line.trim_end_matches(['\n', '\r']);
-        if body.trim().is_empty() {
+        let complete = line.last() == Some(&b'\n');
+        let body = line.strip_suffix(b"\n").unwrap_or(line);
+        let body = body.strip_suffix(b"\r").unwrap_or(body);
+        if body.iter().all(u8::is_ascii_whitespace) {
             if complete {
                 good_end = offset;
             }
             continue;
         }
-        match serde_json::from_str::<Entry>(body) {
-            Ok(e) if complete => {
-                entries.push(e);
+        let parsed = std::str::from_utf8(body)
+            .ok()
+            .and_then(|t| serde_json::from_str::<EntryRef<'a>>(t).ok());
+        match parsed {
+            Some(e) if complete => {
+                f(e);
                 good_end = offset;
             }
             // The last line without its newline is torn even if it parses: the
             // newline is written in the same call, so the write did not finish.
             _ if !complete => report.repaired_torn_tail = Some(line.len()),
             _ => {
-                report.bad_lines.push(i + 1);
+                report.bad_lines.push(first_line + i);
                 good_end = offset;
             }
         }
     }
-    (entries, good_end, report)
+    (good_end, report)
+}
+
+/// Calls `f` with every effective entry of `bytes` (reviews cancelled by an undo in the
+/// same bytes are skipped; undo lines themselves are not passed on).
+pub fn replay<'a>(bytes: &'a [u8], first_line: usize, mut f: impl FnMut(&EntryRef<'a>)) -> (usize, LoadReport) {
+    let mut undone: HashSet<(String, String, i64)> = HashSet::new();
+    // Undo lines are rare: find them first with a cheap substring test.
+    for line in bytes.split(|b| *b == b'\n') {
+        if line.windows(6).any(|w| w == b"\"undo\"") {
+            if let Some(e) = std::str::from_utf8(line).ok().and_then(|t| serde_json::from_str::<EntryRef<'_>>(t).ok()) {
+                if let (Op::Undo, Some(of)) = (e.op, e.of) {
+                    undone.insert((e.deck.to_string(), e.card.to_string(), of));
+                }
+            }
+        }
+    }
+    let (end, mut report) = scan(bytes, first_line, |e| {
+        let cancelled = e.op == Op::Review
+            && !undone.is_empty()
+            && undone.remove(&(e.deck.to_string(), e.card.to_string(), e.t));
+        if e.op != Op::Undo && !cancelled {
+            f(&e);
+        }
+    });
+    report.unmatched_undo = undone.len();
+    (end, report)
+}
+
+/// Parses log text into owned entries (all of them, undo lines included).
+pub fn parse(text: &str) -> (Vec<Entry>, usize, LoadReport) {
+    let mut entries = Vec::new();
+    let (end, report) = scan(text.as_bytes(), 1, |e| entries.push(e.to_owned()));
+    (entries, end, report)
 }
 
 impl ReviewLog {
-    /// Opens (creating if needed) the log at `path`, reading every entry. A torn last
-    /// line is truncated away and reported.
-    pub fn open(path: &Path) -> io::Result<(ReviewLog, Vec<Entry>, LoadReport)> {
+    /// Opens (creating if needed) the log at `path` and reads it from byte `from`
+    /// (0 for all of it; a `from` past the end reads all of it). A torn last line is
+    /// truncated away and reported. Returns the bytes read and where they start.
+    pub fn open_from(path: &Path, from: u64) -> io::Result<(ReviewLog, Vec<u8>, u64, LoadReport)> {
+        use std::io::{Read, Seek, SeekFrom};
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(e),
-        };
-        let text = String::from_utf8_lossy(&bytes);
-        let (entries, good_end, report) = parse(&text);
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
-        if report.repaired_torn_tail.is_some() && good_end <= bytes.len() {
-            file.set_len(good_end as u64)?;
+        let mut file = OpenOptions::new().create(true).read(true).append(true).open(path)?;
+        let len = file.metadata()?.len();
+        let start = if from <= len { from } else { 0 };
+        file.seek(SeekFrom::Start(start))?;
+        let mut bytes = Vec::with_capacity((len - start) as usize);
+        file.read_to_end(&mut bytes)?;
+        // Only the torn-tail check is needed here; entries are read by the caller.
+        let (good_end, report) = scan_tail(&bytes);
+        if report.repaired_torn_tail.is_some() {
+            file.set_len(start + good_end as u64)?;
             file.sync_all()?;
+            bytes.truncate(good_end);
         }
-        Ok((
-            ReviewLog {
-                path: path.to_path_buf(),
-                file,
-            },
-            entries,
-            report,
-        ))
+        Ok((ReviewLog { path: path.to_path_buf(), file }, bytes, start, report))
+    }
+
+    /// Opens the log and reads every entry (undo lines included).
+    pub fn open(path: &Path) -> io::Result<(ReviewLog, Vec<Entry>, LoadReport)> {
+        let (log, bytes, _, mut report) = Self::open_from(path, 0)?;
+        let mut entries = Vec::new();
+        let (_, r) = scan(&bytes, 1, |e| entries.push(e.to_owned()));
+        report.bad_lines = r.bad_lines;
+        Ok((log, entries, report))
     }
 
     /// Appends one entry and fsyncs it before returning.
@@ -158,10 +248,41 @@ impl ReviewLog {
         self.file.sync_data()
     }
 
+    /// Current length of the log in bytes.
+    pub fn len(&self) -> io::Result<u64> {
+        Ok(self.file.metadata()?.len())
+    }
+
     /// The log's path.
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// A hash identifying the log's first `end` bytes (from its last 4 KiB and its
+/// length), so a cache can tell whether the log it was made from is still there.
+pub fn prefix_hash(path: &Path, end: u64) -> Option<u64> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).ok()?;
+    if f.metadata().ok()?.len() < end {
+        return None;
+    }
+    let start = end.saturating_sub(4096);
+    f.seek(SeekFrom::Start(start)).ok()?;
+    let mut buf = vec![0u8; (end - start) as usize];
+    f.read_exact(&mut buf).ok()?;
+    Some(crate::core::study::key_hash(&String::from_utf8_lossy(&buf), &end.to_string()))
+}
+
+/// Checks only whether the last line is torn: (valid length, report).
+fn scan_tail(bytes: &[u8]) -> (usize, LoadReport) {
+    let mut report = LoadReport::default();
+    if bytes.is_empty() || bytes.last() == Some(&b'\n') {
+        return (bytes.len(), report);
+    }
+    let good_end = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    report.repaired_torn_tail = Some(bytes.len() - good_end);
+    (good_end, report)
 }
 
 #[cfg(test)]

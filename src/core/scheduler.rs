@@ -1,7 +1,7 @@
 //! Scheduling glue around the `fsrs` crate (FSRS-6, Anki's scheduler): card state
 //! derived from the review log, short-term learning steps (the app's job, not FSRS's),
 //! intervals previewed per rating, and the study-day boundary.
-use crate::core::review_log::{Entry, Op};
+use crate::core::review_log::Op;
 use fsrs::{DEFAULT_PARAMETERS, FSRS, MemoryState};
 
 /// One minute in milliseconds.
@@ -165,7 +165,8 @@ impl Scheduler {
         &self.cfg
     }
 
-    fn memory_after(&self, state: &CardState, rating: Rating, now: i64) -> Option<MemoryState> {
+    /// The memory state after each rating (Again, Hard, Good, Easy), from one FSRS call.
+    fn memories_after(&self, state: &CardState, now: i64) -> Option<[MemoryState; 4]> {
         let days = state
             .last_review
             .map(|l| ((now - l).max(0) / DAY) as u32)
@@ -174,13 +175,7 @@ impl Scheduler {
             .fsrs
             .next_states(state.memory, self.cfg.desired_retention, days)
             .ok()?;
-        let item = match rating {
-            Rating::Again => next.again,
-            Rating::Hard => next.hard,
-            Rating::Good => next.good,
-            Rating::Easy => next.easy,
-        };
-        Some(item.memory)
+        Some([next.again.memory, next.hard.memory, next.good.memory, next.easy.memory])
     }
 
     fn days_for(&self, memory: Option<MemoryState>, floor: u32) -> u32 {
@@ -198,7 +193,8 @@ impl Scheduler {
 
     /// The state after answering `rating` at `now`.
     pub fn answer(&self, state: &CardState, rating: Rating, now: i64) -> CardState {
-        let memory = self.memory_after(state, rating, now).or(state.memory);
+        let all = self.memories_after(state, now);
+        let memory = all.map(|m| m[rating as usize - 1]).or(state.memory);
         let mut next = CardState {
             memory,
             last_review: Some(now),
@@ -256,10 +252,8 @@ impl Scheduler {
             }
             (Phase::Review, r) => {
                 // Keep Hard < Good < Easy, as Anki does.
-                let hard = self.days_for(self.memory_after(state, Rating::Hard, now), 1);
-                let good = self
-                    .days_for(self.memory_after(state, Rating::Good, now), 1)
-                    .max(hard + 1);
+                let hard = self.days_for(all.map(|m| m[1]), 1);
+                let good = self.days_for(all.map(|m| m[2]), 1).max(hard + 1);
                 let d = match r {
                     Rating::Hard => hard,
                     Rating::Good => good,
@@ -296,12 +290,12 @@ impl Scheduler {
         Rating::ALL.map(|r| (r, self.answer(state, r, now).due - now))
     }
 
-    /// Applies one log entry to a state (`today` is the entry's study day, for burying).
-    pub fn apply(&self, state: &CardState, e: &Entry, entry_day: i64) -> CardState {
-        match e.op {
-            Op::Review => match Rating::from_u8(e.r) {
+    /// Applies one log event to a state (`entry_day` is its study day, for burying).
+    pub fn apply(&self, state: &CardState, op: Op, r: u8, t: i64, entry_day: i64) -> CardState {
+        match op {
+            Op::Review => match Rating::from_u8(r) {
                 Some(r) => {
-                    let mut s = self.answer(state, r, e.t);
+                    let mut s = self.answer(state, r, t);
                     s.buried_until_day = None;
                     s
                 }
@@ -324,7 +318,7 @@ impl Scheduler {
                     *state
                 } else {
                     CardState {
-                        due: state.due.min(e.t),
+                        due: state.due.min(t),
                         ..*state
                     }
                 }
@@ -411,25 +405,16 @@ mod tests {
     #[test]
     fn suspend_bury_and_make_due() {
         let s = sched();
-        let e = |op, t| Entry {
-            t,
-            deck: "d".into(),
-            card: "c".into(),
-            op,
-            r: 0,
-            ms: 0,
-            of: None,
-        };
         let st = s.answer(&CardState::default(), Rating::Easy, NOW);
-        let sus = s.apply(&st, &e(Op::Suspend, NOW), 10);
+        let sus = s.apply(&st, Op::Suspend, 0, NOW, 10);
         assert!(!sus.available(10));
-        assert!(s.apply(&sus, &e(Op::Unsuspend, NOW), 10).available(10));
-        let bur = s.apply(&st, &e(Op::Bury, NOW), 10);
+        assert!(s.apply(&sus, Op::Unsuspend, 0, NOW, 10).available(10));
+        let bur = s.apply(&st, Op::Bury, 0, NOW, 10);
         assert!(!bur.available(10) && bur.available(11));
-        let due = s.apply(&st, &e(Op::MakeDue, NOW), 10);
+        let due = s.apply(&st, Op::MakeDue, 0, NOW, 10);
         assert!(due.is_due(NOW, 10));
         assert!(
-            s.apply(&CardState::default(), &e(Op::MakeDue, NOW), 10)
+            s.apply(&CardState::default(), Op::MakeDue, 0, NOW, 10)
                 .is_new()
         );
     }

@@ -2,8 +2,8 @@
 //! from the review log, deck counts, and the queue of a session (due first, then new
 //! cards up to the daily limit). Time comes in as arguments.
 use crate::core::deck::{CardKind, Library, cloze_numbers};
-use crate::core::review_log::{Entry, Op, effective};
-use crate::core::scheduler::{CardState, Rating, Scheduler, study_day};
+use crate::core::review_log::{Entry, EntryRef, Op, effective};
+use crate::core::scheduler::{CardState, Phase, Rating, Scheduler, study_day};
 use std::collections::HashMap;
 
 /// One study item: a card, or one deletion of a cloze card.
@@ -55,9 +55,20 @@ pub struct Collection {
     pub sched: Scheduler,
     /// UTC offset used for study days.
     pub utc_offset_secs: i32,
-    index: HashMap<(String, String), usize>,
+    index: HashMap<u64, u32>,
+    overflow: Vec<u32>,
     /// New items first answered on each study day.
     introduced: HashMap<i64, usize>,
+}
+
+/// FNV-1a over deck id, a separator and item key: the index key of an item.
+pub fn key_hash(deck: &str, key: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in deck.bytes().chain(std::iter::once(0xff)).chain(key.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 impl Collection {
@@ -65,38 +76,50 @@ impl Collection {
     pub fn key(&self, i: usize) -> (String, String) {
         let it = self.items[i];
         let (deck, _) = &self.library.decks[it.deck as usize];
-        let card = &deck.cards[it.card as usize];
+        let id = deck.card_id(it.card as usize);
         let key = match it.cloze {
-            Some(n) => format!("{}::c{n}", card.id),
-            None => card.id.clone(),
+            Some(n) => format!("{id}::c{n}"),
+            None => id.to_string(),
         };
         (deck.id.clone(), key)
     }
 
-    /// Builds the collection and replays the log (undone reviews skipped).
-    pub fn new(
-        library: Library,
-        entries: &[Entry],
-        sched: Scheduler,
-        utc_offset_secs: i32,
-    ) -> Collection {
+    /// Whether item `i` has this deck id and key (no allocation).
+    fn is_item(&self, i: usize, deck: &str, key: &str) -> bool {
+        let it = self.items[i];
+        let (d, _) = &self.library.decks[it.deck as usize];
+        let id = d.card_id(it.card as usize);
+        d.id == deck
+            && match it.cloze {
+                None => key == id,
+                Some(n) => key
+                    .strip_prefix(id)
+                    .and_then(|r| r.strip_prefix("::c"))
+                    .is_some_and(|r| r.parse::<u8>().ok() == Some(n)),
+            }
+    }
+
+    fn hash_of(&self, i: usize) -> u64 {
+        let it = self.items[i];
+        let (d, _) = &self.library.decks[it.deck as usize];
+        let id = d.card_id(it.card as usize);
+        match it.cloze {
+            None => key_hash(&d.id, id),
+            Some(n) => key_hash(&d.id, &format!("{id}::c{n}")),
+        }
+    }
+
+    /// A collection with no history.
+    pub fn empty(library: Library, sched: Scheduler, utc_offset_secs: i32) -> Collection {
         let mut items = Vec::new();
         for (di, (deck, _)) in library.decks.iter().enumerate() {
-            for (ci, card) in deck.cards.iter().enumerate() {
-                if card.kind == CardKind::Cloze {
-                    for n in cloze_numbers(&card.front) {
-                        items.push(Item {
-                            deck: di as u32,
-                            card: ci as u32,
-                            cloze: Some(n),
-                        });
+            for ci in 0..deck.len() {
+                if deck.kind(ci) == CardKind::Cloze {
+                    for n in cloze_numbers(deck.front(ci)) {
+                        items.push(Item { deck: di as u32, card: ci as u32, cloze: Some(n) });
                     }
                 } else {
-                    items.push(Item {
-                        deck: di as u32,
-                        card: ci as u32,
-                        cloze: None,
-                    });
+                    items.push(Item { deck: di as u32, card: ci as u32, cloze: None });
                 }
             }
         }
@@ -107,29 +130,129 @@ impl Collection {
             sched,
             utc_offset_secs,
             index: HashMap::new(),
+            overflow: Vec::new(),
             introduced: HashMap::new(),
         };
         let mut index = HashMap::with_capacity(c.items.len());
         for i in 0..c.items.len() {
-            index.insert(c.key(i), i);
+            if let Some(prev) = index.insert(c.hash_of(i), i as u32) {
+                // A 64-bit hash collision: keep both, the older one in `overflow`.
+                c.overflow.push(prev);
+            }
         }
         c.index = index;
+        c
+    }
+
+    /// Builds the collection and replays owned entries (undone reviews skipped).
+    pub fn new(library: Library, entries: &[Entry], sched: Scheduler, utc_offset_secs: i32) -> Collection {
+        let mut c = Self::empty(library, sched, utc_offset_secs);
         for e in effective(entries) {
             c.apply(e);
         }
         c
     }
 
-    /// Applies one log entry (unknown cards are ignored: their deck may be gone).
+    /// Applies one owned log entry.
     pub fn apply(&mut self, e: &Entry) {
-        let Some(&i) = self.index.get(&(e.deck.clone(), e.card.clone())) else {
+        self.apply_event(&e.deck, &e.card, e.op, e.r, e.t);
+    }
+
+    /// Applies one borrowed log entry.
+    pub fn apply_ref(&mut self, e: &EntryRef<'_>) {
+        self.apply_event(&e.deck, &e.card, e.op, e.r, e.t);
+    }
+
+    fn apply_event(&mut self, deck: &str, card: &str, op: Op, r: u8, t: i64) {
+        // Unknown cards are ignored: their deck may be gone or renamed.
+        let Some(i) = self.find(deck, card) else {
             return;
         };
-        let day = study_day(e.t, self.utc_offset_secs);
-        if e.op == Op::Review && self.states[i].is_new() {
+        let day = study_day(t, self.utc_offset_secs);
+        if op == Op::Review && self.states[i].is_new() {
             *self.introduced.entry(day).or_default() += 1;
         }
-        self.states[i] = self.sched.apply(&self.states[i], e, day);
+        self.states[i] = self.sched.apply(&self.states[i], op, r, t, day);
+    }
+
+    /// Saves every non-new state to a cache file (atomically) so the next launch
+    /// replays only the log after `covered_len`. `tail_hash` identifies the log bytes
+    /// just before that point.
+    pub fn save_cache(&self, path: &std::path::Path, covered_len: u64, tail_hash: u64) -> std::io::Result<()> {
+        let mut b: Vec<u8> = Vec::with_capacity(64 + self.items.len() * 24);
+        b.extend_from_slice(CACHE_MAGIC);
+        b.extend_from_slice(&covered_len.to_le_bytes());
+        b.extend_from_slice(&tail_hash.to_le_bytes());
+        b.extend_from_slice(&self.config_hash().to_le_bytes());
+        b.extend_from_slice(&(self.introduced.len() as u32).to_le_bytes());
+        for (day, n) in &self.introduced {
+            b.extend_from_slice(&day.to_le_bytes());
+            b.extend_from_slice(&(*n as u32).to_le_bytes());
+        }
+        let used: Vec<usize> = (0..self.items.len()).filter(|i| self.states[*i] != CardState::default()).collect();
+        b.extend_from_slice(&(used.len() as u32).to_le_bytes());
+        for i in used {
+            let (deck, key) = self.key(i);
+            for s in [&deck, &key] {
+                let bytes = s.as_bytes();
+                b.extend_from_slice(&(bytes.len().min(u16::MAX as usize) as u16).to_le_bytes());
+                b.extend_from_slice(&bytes[..bytes.len().min(u16::MAX as usize)]);
+            }
+            encode_state(&self.states[i], &mut b);
+        }
+        crate::core::store::write_atomic(path, &b)
+    }
+
+    /// Loads a cache written by [`Collection::save_cache`]: returns the log length it
+    /// covers and the hash it expects, or None (and no change) when it is missing,
+    /// unreadable or made with other scheduler settings.
+    pub fn load_cache(&mut self, path: &std::path::Path) -> Option<(u64, u64)> {
+        let bytes = std::fs::read(path).ok()?;
+        let mut r = Reader { b: &bytes, i: 0 };
+        if r.take(CACHE_MAGIC.len())? != CACHE_MAGIC {
+            return None;
+        }
+        let covered = r.u64()?;
+        let tail_hash = r.u64()?;
+        if r.u64()? != self.config_hash() {
+            return None;
+        }
+        let mut introduced = HashMap::new();
+        for _ in 0..r.u32()? {
+            let day = r.u64()? as i64;
+            introduced.insert(day, r.u32()? as usize);
+        }
+        let n = r.u32()? as usize;
+        let mut updates = Vec::with_capacity(n.min(self.items.len()));
+        for _ in 0..n {
+            let dl = r.u16()? as usize;
+            let deck = std::str::from_utf8(r.take(dl)?).ok()?;
+            let kl = r.u16()? as usize;
+            let key = std::str::from_utf8(r.take(kl)?).ok()?;
+            let st = decode_state(&mut r)?;
+            if let Some(i) = self.find(deck, key) {
+                updates.push((i, st));
+            }
+        }
+        if r.i != bytes.len() {
+            return None;
+        }
+        for (i, st) in updates {
+            self.states[i] = st;
+        }
+        self.introduced = introduced;
+        Some((covered, tail_hash))
+    }
+
+    /// Forgets all history (every item new again).
+    pub fn reset(&mut self) {
+        self.states.iter_mut().for_each(|s| *s = CardState::default());
+        self.introduced.clear();
+    }
+
+    fn config_hash(&self) -> u64 {
+        let cfg = serde_json::to_string(self.sched.config()).unwrap_or_default();
+        key_hash(&cfg, &format!("v1 {}", self.utc_offset_secs))
     }
 
     /// Reverts item `i` to `prev` (undo), adjusting the new-card count.
@@ -147,9 +270,15 @@ impl Collection {
 
     /// Index of an item by deck id and key.
     pub fn find(&self, deck: &str, key: &str) -> Option<usize> {
-        self.index
-            .get(&(deck.to_string(), key.to_string()))
-            .copied()
+        let hit = self.index.get(&key_hash(deck, key)).map(|i| *i as usize);
+        match hit {
+            Some(i) if self.is_item(i, deck, key) => Some(i),
+            _ => self
+                .overflow
+                .iter()
+                .map(|i| *i as usize)
+                .find(|i| self.is_item(*i, deck, key)),
+        }
     }
 
     /// Whether item `i` passes `f`.
@@ -160,8 +289,7 @@ impl Collection {
             Filter::Deck(d) => it.deck as usize == *d,
             Filter::Tag(t) => {
                 let (deck, _) = &self.library.decks[it.deck as usize];
-                deck.tags.iter().any(|x| x == t)
-                    || deck.cards[it.card as usize].tags.iter().any(|x| x == t)
+                deck.has_tag(it.card as usize, t)
             }
         }
     }
@@ -182,7 +310,7 @@ impl Collection {
                 if s.is_due(now, today) {
                     c.due += 1;
                 }
-                if s.phase == crate::core::scheduler::Phase::Review {
+                if s.phase == Phase::Review {
                     c.learned += 1;
                 }
             }
@@ -230,8 +358,8 @@ impl Collection {
             } else if s.due <= now + learn_ahead_ms
                 && matches!(
                     s.phase,
-                    crate::core::scheduler::Phase::Learning(_)
-                        | crate::core::scheduler::Phase::Relearning(_)
+                    Phase::Learning(_)
+                        | Phase::Relearning(_)
                 )
                 && soonest_learning.is_none_or(|(d, _)| s.due < d)
             {
@@ -305,10 +433,90 @@ impl Collection {
     }
 }
 
+const CACHE_MAGIC: &[u8] = b"MUSTERC1";
+
+fn encode_state(s: &CardState, b: &mut Vec<u8>) {
+    let (phase, step) = match s.phase {
+        Phase::New => (0u8, 0u8),
+        Phase::Learning(k) => (1, k),
+        Phase::Review => (2, 0),
+        Phase::Relearning(k) => (3, k),
+    };
+    b.extend_from_slice(&[phase, step, u8::from(s.memory.is_some()), u8::from(s.suspended)]);
+    let m = s.memory.unwrap_or(fsrs::MemoryState { stability: 0.0, difficulty: 0.0 });
+    b.extend_from_slice(&m.stability.to_le_bytes());
+    b.extend_from_slice(&m.difficulty.to_le_bytes());
+    b.extend_from_slice(&s.due.to_le_bytes());
+    b.extend_from_slice(&s.last_review.unwrap_or(i64::MIN).to_le_bytes());
+    b.extend_from_slice(&s.interval_days.to_le_bytes());
+    b.extend_from_slice(&s.reps.to_le_bytes());
+    b.extend_from_slice(&s.lapses.to_le_bytes());
+    b.extend_from_slice(&s.buried_until_day.unwrap_or(i64::MIN).to_le_bytes());
+}
+
+fn decode_state(r: &mut Reader<'_>) -> Option<CardState> {
+    let h = r.take(4)?;
+    let phase = match (h[0], h[1]) {
+        (0, _) => Phase::New,
+        (1, k) => Phase::Learning(k),
+        (2, _) => Phase::Review,
+        (3, k) => Phase::Relearning(k),
+        _ => return None,
+    };
+    let stability = f32::from_le_bytes(r.take(4)?.try_into().ok()?);
+    let difficulty = f32::from_le_bytes(r.take(4)?.try_into().ok()?);
+    let opt = |v: i64| (v != i64::MIN).then_some(v);
+    Some(CardState {
+        phase,
+        memory: (h[2] == 1).then_some(fsrs::MemoryState { stability, difficulty }),
+        suspended: h[3] == 1,
+        due: r.u64()? as i64,
+        last_review: opt(r.u64()? as i64),
+        interval_days: r.u32()?,
+        reps: r.u32()?,
+        lapses: r.u32()?,
+        buried_until_day: opt(r.u64()? as i64),
+    })
+}
+
+/// Bounds-checked little-endian reader: a truncated or corrupt cache gives None.
+struct Reader<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let s = self.b.get(self.i..self.i.checked_add(n)?)?;
+        self.i += n;
+        Some(s)
+    }
+    fn u16(&mut self) -> Option<u16> {
+        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
+
+/// The log length and log-prefix hash a cache file was written for, without
+/// loading it.
+pub fn cache_header(path: &std::path::Path) -> Option<(u64, u64)> {
+    use std::io::Read;
+    let mut head = [0u8; 24];
+    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
+    let mut r = Reader { b: &head, i: 0 };
+    (r.take(CACHE_MAGIC.len())? == CACHE_MAGIC).then_some(())?;
+    Some((r.u64()?, r.u64()?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::deck::{Deck, Origin};
+    use crate::core::deck::Origin;
     use crate::core::scheduler::{DAY, MINUTE, SchedulerConfig};
 
     const NOW: i64 = 1_790_000_000_000;
@@ -326,7 +534,7 @@ mod tests {
             "{{\"id\":\"d\",\"title\":\"D\",\"source\":\"S\",\"cards\":[{}]}}",
             cards.join(",")
         );
-        let deck = Deck::parse("d.json", &text, false).expect("deck");
+        let deck = crate::core::compact::LoadedDeck::parse("d.json", text.into(), false).expect("deck");
         Library {
             decks: vec![(deck, Origin::Bundled)],
             problems: vec![],
@@ -409,6 +617,31 @@ mod tests {
         assert_eq!(c.counts(&Filter::Tag("t1".into()), NOW).total, 2);
         assert_eq!(c.counts(&Filter::Deck(0), NOW).total, 5);
         assert_eq!(c.with_tags(&["t0"]), vec![0, 2, 4]);
+    }
+
+    #[test]
+    fn cache_round_trips_and_rejects_garbage() {
+        let mut live = col(&[]);
+        live.answer(1, Rating::Good, NOW, 1);
+        live.answer(2, Rating::Easy, NOW, 1);
+        live.mark(3, Op::Suspend, NOW);
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("state.cache");
+        live.save_cache(&p, 123, 456).expect("save");
+        let mut fresh = col(&[]);
+        assert_eq!(fresh.load_cache(&p), Some((123, 456)));
+        assert_eq!(fresh.states, live.states);
+        assert_eq!(fresh.new_left_today(20, NOW), live.new_left_today(20, NOW));
+        let bytes = std::fs::read(&p).expect("read");
+        for cut in 0..bytes.len() {
+            std::fs::write(&p, &bytes[..cut]).expect("w");
+            let mut c = col(&[]);
+            assert_eq!(c.load_cache(&p), None, "truncated at {cut}");
+            assert!(c.states.iter().all(CardState::is_new));
+        }
+        let mut other = Collection::new(lib(5), &[], Scheduler::new(SchedulerConfig { desired_retention: 0.8, ..SchedulerConfig::default() }), 0);
+        std::fs::write(&p, &bytes).expect("w");
+        assert_eq!(other.load_cache(&p), None, "other settings");
     }
 
     #[test]

@@ -50,6 +50,31 @@ pub fn sanitize(input: &str, keep_newlines: bool) -> String {
     out
 }
 
+/// FNV-1a: a fast, non-cryptographic hasher for in-memory maps keyed by ids.
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// Builds [`Fnv`] hashers.
+pub type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+
 /// Normalises text for tolerant comparison: lowercase, punctuation dropped, runs of
 /// whitespace collapsed to one space, trimmed.
 pub fn normalize(input: &str) -> String {

@@ -134,7 +134,7 @@ fn home(state: &State, frame: &mut Frame, area: Rect) {
         .collect::<std::collections::HashSet<_>>()
         .len();
     rows.push(Row::new(vec![
-        Cell::from(format!("Scenario drills ({} cases)", state.scenarios.len())),
+        Cell::from(format!("Scenario drills ({} cases)", state.scenario_count())),
         Cell::from(format!("{done} done")),
         Cell::from(""),
         Cell::from(""),
@@ -184,7 +184,7 @@ fn study(state: &State, s: &Session, frame: &mut Frame, area: Rect) {
     let Some(sh) = &s.showing else { return };
     let it = state.col.items[sh.item];
     let (deck, _) = &state.col.library.decks[it.deck as usize];
-    let card = &deck.cards[it.card as usize];
+    let card = deck.card(it.card as usize);
     let counts = state.col.counts(&s.filter, state.now);
     let [info, front_area, back_area, buttons] = Layout::vertical([
         Constraint::Length(1),

@@ -1,0 +1,430 @@
+//! The in-memory form of a loaded deck: the file's own text is the string arena and
+//! each card is a small record of spans into it, so a 500,000-card deck costs little
+//! more than its file. Parsed in one pass with a `DeserializeSeed`, without a String
+//! per field; bundled decks borrow the text embedded in the binary.
+use crate::core::deck::{CardKind, CardView, validate_view};
+use crate::core::error::{Diagnostic, LoadError, Reporter, from_serde};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
+use std::fmt;
+
+/// A string stored in the deck: (offset, length); the top bit of the offset marks
+/// strings that had escapes and live in the side arena.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Sp(u32, u32);
+
+const SIDE: u32 = 1 << 31;
+const NONE: Sp = Sp(u32::MAX, 0);
+
+/// One card: spans into the deck's text.
+#[derive(Debug, Clone, Copy)]
+struct Rec {
+    id: Sp,
+    front: Sp,
+    back: Sp,
+    extra: Sp,
+    source: Sp,
+    options: (u32, u16),
+    tags: (u32, u16),
+    kind: CardKind,
+}
+
+/// A loaded deck.
+#[derive(Debug)]
+pub struct LoadedDeck {
+    /// Deck id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Manual and edition.
+    pub source: String,
+    /// Deck-wide tags.
+    pub tags: Vec<String>,
+    /// Notes.
+    pub notes: Option<String>,
+    text: Cow<'static, str>,
+    side: String,
+    recs: Vec<Rec>,
+    lists: Vec<Sp>,
+}
+
+impl LoadedDeck {
+    fn get(&self, sp: Sp) -> &str {
+        if sp == NONE {
+            return "";
+        }
+        let (base, off): (&str, u32) = if sp.0 & SIDE != 0 { (&self.side, sp.0 & !SIDE) } else { (&self.text, sp.0) };
+        base.get(off as usize..(off + sp.1) as usize).unwrap_or("")
+    }
+
+    fn opt(&self, sp: Sp) -> Option<&str> {
+        (sp != NONE).then(|| self.get(sp))
+    }
+
+    /// Number of cards.
+    pub fn len(&self) -> usize {
+        self.recs.len()
+    }
+
+    /// True when the deck has no cards.
+    pub fn is_empty(&self) -> bool {
+        self.recs.is_empty()
+    }
+
+    /// Card `i`'s id.
+    pub fn card_id(&self, i: usize) -> &str {
+        self.get(self.recs[i].id)
+    }
+
+    /// Card `i`'s kind.
+    pub fn kind(&self, i: usize) -> CardKind {
+        self.recs[i].kind
+    }
+
+    /// Card `i`'s front.
+    pub fn front(&self, i: usize) -> &str {
+        self.get(self.recs[i].front)
+    }
+
+    /// Whether card `i` (or the deck) carries `tag`.
+    pub fn has_tag(&self, i: usize, tag: &str) -> bool {
+        let (start, n) = self.recs[i].tags;
+        self.tags.iter().any(|t| t == tag)
+            || self.lists[start as usize..start as usize + n as usize].iter().any(|sp| self.get(*sp) == tag)
+    }
+
+    /// Card `i`'s tags.
+    pub fn card_tags(&self, i: usize) -> Vec<&str> {
+        let (start, n) = self.recs[i].tags;
+        self.lists[start as usize..start as usize + n as usize].iter().map(|sp| self.get(*sp)).collect()
+    }
+
+    /// A view of card `i`.
+    pub fn card(&self, i: usize) -> CardView<'_> {
+        let r = &self.recs[i];
+        let (start, n) = r.options;
+        CardView {
+            id: self.get(r.id),
+            front: self.get(r.front),
+            back: self.get(r.back),
+            kind: r.kind,
+            extra: self.opt(r.extra),
+            source: self.opt(r.source),
+            options: self.lists[start as usize..start as usize + n as usize].iter().map(|sp| self.get(*sp)).collect(),
+        }
+    }
+
+    /// Parses and validates deck `text`; `file` names it in errors; bundled decks
+    /// (`require_source`) must cite a section on every card.
+    pub fn parse(file: &str, text: Cow<'static, str>, require_source: bool) -> Result<LoadedDeck, LoadError> {
+        let base = text.as_ptr() as usize;
+        let mut side = String::new();
+        let mut lists = Vec::new();
+        let mut de = serde_json::Deserializer::from_str(&text);
+        let head = DeckSeed { base, len: text.len(), side: &mut side, lists: &mut lists }
+            .deserialize(&mut de)
+            .and_then(|h| de.end().map(|()| h))
+            .map_err(|e| LoadError(vec![from_serde(file, &e)]))?;
+        let deck = LoadedDeck {
+            id: head.id,
+            title: head.title,
+            source: head.source,
+            tags: head.tags,
+            notes: head.notes,
+            text: Cow::Borrowed(""),
+            side,
+            recs: head.recs,
+            lists,
+        };
+        let deck = LoadedDeck { text, ..deck };
+        let mut r = Reporter::new(file, &deck.text);
+        validate_view(&mut r, require_source, [&deck.id, &deck.title, &deck.source], deck.len(), |i| deck.card(i));
+        r.finish()?;
+        Ok(deck)
+    }
+
+    /// Reads a deck file.
+    pub fn load(path: &std::path::Path, require_source: bool) -> Result<LoadedDeck, LoadError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            LoadError(vec![Diagnostic { file: file.clone(), line: 0, col: 0, path: String::new(), message: format!("cannot read: {e}") }])
+        })?;
+        Self::parse(&file, Cow::Owned(text), require_source)
+    }
+}
+
+struct Head {
+    id: String,
+    title: String,
+    source: String,
+    tags: Vec<String>,
+    notes: Option<String>,
+    recs: Vec<Rec>,
+}
+
+/// Stores a string: borrowed ones as spans into the text, escaped ones in `side`.
+struct StrSeed<'s> {
+    base: usize,
+    len: usize,
+    side: &'s mut String,
+}
+
+impl<'de> DeserializeSeed<'de> for StrSeed<'_> {
+    type Value = Sp;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Sp, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrSeed<'_> {
+    type Value = Sp;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Sp, E> {
+        let off = (v.as_ptr() as usize).wrapping_sub(self.base);
+        if off < self.len && off + v.len() <= self.len && off < SIDE as usize {
+            Ok(Sp(off as u32, v.len() as u32))
+        } else {
+            self.visit_str(v)
+        }
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Sp, E> {
+        let off = self.side.len();
+        if off + v.len() >= SIDE as usize || v.len() > u32::MAX as usize {
+            return Err(E::custom("deck text too large"));
+        }
+        self.side.push_str(v);
+        Ok(Sp(off as u32 | SIDE, v.len() as u32))
+    }
+}
+
+/// A list of strings appended to `lists`; yields (start, count).
+struct ListSeed<'s> {
+    base: usize,
+    len: usize,
+    side: &'s mut String,
+    lists: &'s mut Vec<Sp>,
+}
+
+impl<'de> DeserializeSeed<'de> for ListSeed<'_> {
+    type Value = (u32, u16);
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(u32, u16), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ListSeed<'_> {
+    type Value = (u32, u16);
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of strings")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(u32, u16), A::Error> {
+        let start = self.lists.len();
+        while let Some(sp) = seq.next_element_seed(StrSeed { base: self.base, len: self.len, side: &mut *self.side })? {
+            self.lists.push(sp);
+        }
+        let n = self.lists.len() - start;
+        if n > u16::MAX as usize {
+            return Err(de::Error::custom("too many entries in one list"));
+        }
+        Ok((start as u32, n as u16))
+    }
+}
+
+struct DeckSeed<'s> {
+    base: usize,
+    len: usize,
+    side: &'s mut String,
+    lists: &'s mut Vec<Sp>,
+}
+
+impl<'de> DeserializeSeed<'de> for DeckSeed<'_> {
+    type Value = Head;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Head, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+const DECK_FIELDS: &[&str] = &["id", "title", "source", "tags", "notes", "cards"];
+const CARD_FIELDS: &[&str] = &["id", "front", "back", "kind", "options", "extra", "tags", "source"];
+
+impl<'de> Visitor<'de> for DeckSeed<'_> {
+    type Value = Head;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a deck object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Head, A::Error> {
+        let (mut id, mut title, mut source, mut tags, mut notes, mut recs) = (None, None, None, Vec::new(), None, None);
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "id" => id = Some(map.next_value::<String>()?),
+                "title" => title = Some(map.next_value::<String>()?),
+                "source" => source = Some(map.next_value::<String>()?),
+                "tags" => tags = map.next_value::<Vec<String>>()?,
+                "notes" => notes = map.next_value::<Option<String>>()?,
+                "cards" => {
+                    recs = Some(map.next_value_seed(CardsSeed { base: self.base, len: self.len, side: &mut *self.side, lists: &mut *self.lists })?)
+                }
+                other => return Err(de::Error::unknown_field(other, DECK_FIELDS)),
+            }
+        }
+        Ok(Head {
+            id: id.ok_or_else(|| de::Error::missing_field("id"))?,
+            title: title.ok_or_else(|| de::Error::missing_field("title"))?,
+            source: source.ok_or_else(|| de::Error::missing_field("source"))?,
+            tags,
+            notes,
+            recs: recs.ok_or_else(|| de::Error::missing_field("cards"))?,
+        })
+    }
+}
+
+struct CardsSeed<'s> {
+    base: usize,
+    len: usize,
+    side: &'s mut String,
+    lists: &'s mut Vec<Sp>,
+}
+
+impl<'de> DeserializeSeed<'de> for CardsSeed<'_> {
+    type Value = Vec<Rec>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Vec<Rec>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CardsSeed<'_> {
+    type Value = Vec<Rec>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of cards")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Rec>, A::Error> {
+        let mut recs = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(r) = seq.next_element_seed(CardSeed { base: self.base, len: self.len, side: &mut *self.side, lists: &mut *self.lists })? {
+            recs.push(r);
+        }
+        recs.shrink_to_fit();
+        Ok(recs)
+    }
+}
+
+struct CardSeed<'s> {
+    base: usize,
+    len: usize,
+    side: &'s mut String,
+    lists: &'s mut Vec<Sp>,
+}
+
+impl<'de> DeserializeSeed<'de> for CardSeed<'_> {
+    type Value = Rec;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Rec, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CardSeed<'_> {
+    type Value = Rec;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a card object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Rec, A::Error> {
+        let (base, len) = (self.base, self.len);
+        let mut rec = Rec { id: NONE, front: NONE, back: NONE, extra: NONE, source: NONE, options: (0, 0), tags: (0, 0), kind: CardKind::Basic };
+        let (mut has_id, mut has_front) = (false, false);
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "id" => {
+                    rec.id = map.next_value_seed(StrSeed { base, len, side: &mut *self.side })?;
+                    has_id = true;
+                }
+                "front" => {
+                    rec.front = map.next_value_seed(StrSeed { base, len, side: &mut *self.side })?;
+                    has_front = true;
+                }
+                "back" => rec.back = map.next_value_seed(StrSeed { base, len, side: &mut *self.side })?,
+                "extra" => rec.extra = map.next_value_seed(OptSeed(StrSeed { base, len, side: &mut *self.side }))?,
+                "source" => rec.source = map.next_value_seed(OptSeed(StrSeed { base, len, side: &mut *self.side }))?,
+                "kind" => rec.kind = map.next_value::<CardKind>()?,
+                "options" => rec.options = map.next_value_seed(ListSeed { base, len, side: &mut *self.side, lists: &mut *self.lists })?,
+                "tags" => rec.tags = map.next_value_seed(ListSeed { base, len, side: &mut *self.side, lists: &mut *self.lists })?,
+                other => return Err(de::Error::unknown_field(other, CARD_FIELDS)),
+            }
+        }
+        if !has_id {
+            return Err(de::Error::missing_field("id"));
+        }
+        if !has_front {
+            return Err(de::Error::missing_field("front"));
+        }
+        Ok(rec)
+    }
+}
+
+/// `null` or a string.
+struct OptSeed<'s>(StrSeed<'s>);
+
+impl<'de> DeserializeSeed<'de> for OptSeed<'_> {
+    type Value = Sp;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Sp, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OptSeed<'_> {
+    type Value = Sp;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or null")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Sp, E> {
+        Ok(NONE)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Sp, E> {
+        Ok(NONE)
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Sp, D::Error> {
+        self.0.deserialize(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::deck::Deck;
+
+    const TEXT: &str = r#"{"id":"t","title":"T","source":"S","tags":["deck-tag"],"cards":[
+  {"id":"a","front":"Q \"quoted\" \u00e9","back":"A","source":"§1","tags":["x","y"]},
+  {"id":"b","front":"Pick","back":"Two","kind":"multiple-choice","options":["One","Two"],"extra":null,"source":"§2"},
+  {"id":"c","front":"{{c1::Cloze}} text","back":"","kind":"cloze","source":"§3"}
+]}"#;
+
+    #[test]
+    fn compact_deck_matches_the_serde_model() {
+        let d = LoadedDeck::parse("t.json", Cow::Borrowed(TEXT), true).expect("valid");
+        let full = Deck::parse("t.json", TEXT, true).expect("valid");
+        assert_eq!(d.len(), full.cards.len());
+        for (i, c) in full.cards.iter().enumerate() {
+            let v = d.card(i);
+            assert_eq!((v.id, v.front, v.back, v.kind, v.source), (c.id.as_str(), c.front.as_str(), c.back.as_str(), c.kind, c.source.as_deref()));
+            assert_eq!(v.options, c.options.iter().map(String::as_str).collect::<Vec<_>>());
+            assert_eq!(v.extra, c.extra.as_deref());
+        }
+        assert_eq!(d.front(0), "Q \"quoted\" é");
+        assert!(d.has_tag(0, "y") && d.has_tag(1, "deck-tag") && !d.has_tag(1, "x"));
+        assert_eq!(d.card_tags(0), vec!["x", "y"]);
+    }
+
+    #[test]
+    fn errors_keep_positions() {
+        let e = LoadedDeck::parse("x.json", Cow::Borrowed("{\"id\":\"t\",\n\"cards\":[{\"id\":\"a\",\"front\":\"Q\",\"bakc\":1}]}"), false).expect_err("bad");
+        assert!(e.to_string().starts_with("x.json:2:"), "{e}");
+        assert!(e.to_string().contains("unknown field `bakc`"), "{e}");
+        let e = LoadedDeck::parse("y.json", Cow::Borrowed("{\"id\":\"t\",\"title\":\"T\",\"source\":\"S\",\"cards\":[{\"id\":\"a\"}]}"), false).expect_err("bad");
+        assert!(e.to_string().contains("missing field `front`"), "{e}");
+        let e = LoadedDeck::parse("z.json", Cow::Borrowed("{\"id\":\"t\",\"title\":\"T\",\"source\":\"S\",\"cards\":[\n{\"id\":\"a\",\"front\":\"Q\",\"back\":\"Maybe\",\"kind\":\"true-false\"}]}"), false).expect_err("bad");
+        assert!(e.to_string().contains("z.json:2:30: cards[0].back: true-false"), "{e}");
+        for t in ["", "[]", "{", "{\"cards\":5}", "{\"id\":1}", "null"] {
+            assert!(LoadedDeck::parse("g.json", Cow::Borrowed(t), false).is_err(), "{t}");
+        }
+    }
+}
