@@ -13,7 +13,12 @@ use std::time::Duration;
 const NOW: i64 = 1_790_000_000_000;
 
 fn cli(data: &std::path::Path) -> Cli {
-    Cli { profile: "default".into(), data_dir: Some(data.to_path_buf()), decks: vec![], command: None }
+    Cli {
+        profile: "default".into(),
+        data_dir: Some(data.to_path_buf()),
+        decks: vec![],
+        command: None,
+    }
 }
 
 /// The real start-up path: open profile, read decks and log, build state, start a
@@ -37,7 +42,9 @@ fn bench_launch(c: &mut Criterion) {
     for n in [50_000usize, 500_000] {
         let dir = tempfile::tempdir().expect("tmp");
         muster::core::synth::write_data_dir(dir.path(), n, NOW).expect("data");
-        g.bench_function(format!("{n}_cards"), |b| b.iter(|| black_box(launch(dir.path()))));
+        g.bench_function(format!("{n}_cards"), |b| {
+            b.iter(|| black_box(launch(dir.path())))
+        });
     }
     g.finish();
 }
@@ -61,12 +68,34 @@ fn bench_answer(c: &mut Criterion) {
 }
 
 fn bench_engine(c: &mut Criterion) {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/apd/apd-16-both-raises.json")).expect("scenario");
-    let (case, policy) = muster::core::worksheet::parse_case("b.json", &text, &muster::core::policy::Policy::bundled).expect("case");
-    c.bench_function("worksheet_evaluate_apd_4_priors", |b| b.iter(|| black_box(muster::core::worksheet::evaluate(black_box(&case), &policy))));
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/md/md-09-third-b-moves-to-c.json")).expect("scenario");
-    let (case, policy) = muster::core::worksheet::parse_case("b.json", &text, &muster::core::policy::Policy::bundled).expect("case");
-    c.bench_function("worksheet_evaluate_md_repeat", |b| b.iter(|| black_box(muster::core::worksheet::evaluate(black_box(&case), &policy))));
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/apd/apd-16-both-raises.json"
+    ))
+    .expect("scenario");
+    let (case, policy) = muster::core::worksheet::parse_case(
+        "b.json",
+        &text,
+        &muster::core::policy::Policy::bundled,
+    )
+    .expect("case");
+    c.bench_function("worksheet_evaluate_apd_4_priors", |b| {
+        b.iter(|| black_box(muster::core::worksheet::evaluate(black_box(&case), &policy)))
+    });
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/md/md-09-third-b-moves-to-c.json"
+    ))
+    .expect("scenario");
+    let (case, policy) = muster::core::worksheet::parse_case(
+        "b.json",
+        &text,
+        &muster::core::policy::Policy::bundled,
+    )
+    .expect("case");
+    c.bench_function("worksheet_evaluate_md_repeat", |b| {
+        b.iter(|| black_box(muster::core::worksheet::evaluate(black_box(&case), &policy)))
+    });
 }
 
 criterion_group!(benches, bench_launch, bench_answer, bench_engine);

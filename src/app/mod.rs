@@ -216,7 +216,10 @@ impl State {
             self.scenarios = ok;
             self.scenarios_loaded = true;
             if let Some(e) = bad.first() {
-                self.message = Some(format!("{} scenario file(s) could not be loaded: {e}", bad.len()));
+                self.message = Some(format!(
+                    "{} scenario file(s) could not be loaded: {e}",
+                    bad.len()
+                ));
             }
         }
     }
@@ -263,13 +266,17 @@ impl State {
     /// Kind of item `i`'s card.
     pub fn card_kind(&self, i: usize) -> CardKind {
         let it = self.col.items[i];
-        self.col.library.decks[it.deck as usize].0.kind(it.card as usize)
+        self.col.library.decks[it.deck as usize]
+            .0
+            .kind(it.card as usize)
     }
 
     /// The front text of item `i` (cloze rendered).
     pub fn front_text(&self, i: usize, reveal: bool) -> String {
         let it = self.col.items[i];
-        let card = self.col.library.decks[it.deck as usize].0.card(it.card as usize);
+        let card = self.col.library.decks[it.deck as usize]
+            .0
+            .card(it.card as usize);
         match it.cloze {
             Some(n) => render_cloze(card.front, n, reveal),
             None => card.front.to_string(),
@@ -279,7 +286,9 @@ impl State {
     /// The options of item `i` (true/false cards get True/False).
     pub fn options(&self, i: usize) -> Vec<String> {
         let it = self.col.items[i];
-        let card = self.col.library.decks[it.deck as usize].0.card(it.card as usize);
+        let card = self.col.library.decks[it.deck as usize]
+            .0
+            .card(it.card as usize);
         match card.kind {
             CardKind::TrueFalse => vec!["True".into(), "False".into()],
             _ => card.options.iter().map(|o| o.to_string()).collect(),
@@ -289,7 +298,9 @@ impl State {
     /// Whether the picked or typed answer matches (None when nothing to judge).
     pub fn judged(&self, sh: &Showing) -> Option<bool> {
         let it = self.col.items[sh.item];
-        let card = self.col.library.decks[it.deck as usize].0.card(it.card as usize);
+        let card = self.col.library.decks[it.deck as usize]
+            .0
+            .card(it.card as usize);
         match card.kind {
             CardKind::Typed => Some(normalize(&sh.typed) == normalize(card.back)),
             CardKind::MultipleChoice | CardKind::TrueFalse => sh
@@ -302,7 +313,9 @@ impl State {
     /// For a typed card: each expected word and whether it was typed.
     pub fn typed_diff(&self, sh: &Showing) -> Vec<(String, bool)> {
         let it = self.col.items[sh.item];
-        let card = self.col.library.decks[it.deck as usize].0.card(it.card as usize);
+        let card = self.col.library.decks[it.deck as usize]
+            .0
+            .card(it.card as usize);
         word_diff(&sh.typed, card.back)
     }
 

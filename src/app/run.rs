@@ -52,15 +52,23 @@ pub fn load(cli: &Cli, now: i64) -> Result<Loaded, (String, u8)> {
     let problems: Vec<String> = library.problems.iter().map(|e| e.to_string()).collect();
     let log_path = profile.review_log_path();
     let cache_path = profile.dir.join("state.cache");
-    let mut col = Collection::empty(library, Scheduler::new(settings.scheduler.clone()), utc_offset(now));
+    let mut col = Collection::empty(
+        library,
+        Scheduler::new(settings.scheduler.clone()),
+        utc_offset(now),
+    );
     // The cache holds states up to a point in the log; only the rest is replayed.
     let cached = cache_header(&cache_path)
         .filter(|(covered, hash)| prefix_hash(&log_path, *covered) == Some(*hash))
         .and_then(|_| col.load_cache(&cache_path))
         .map_or(0, |(covered, _)| covered);
     let open = |from| {
-        ReviewLog::open_from(&log_path, from)
-            .map_err(|e| (format!("muster: cannot open review log {}: {e}", log_path.display()), 1))
+        ReviewLog::open_from(&log_path, from).map_err(|e| {
+            (
+                format!("muster: cannot open review log {}: {e}", log_path.display()),
+                1,
+            )
+        })
     };
     let (mut log, mut bytes, start, opened) = open(cached)?;
     let mut repaired = opened.repaired_torn_tail;
@@ -149,10 +157,12 @@ pub fn perform(state: &mut State, log: &mut ReviewLog, profile: &Profile, effect
 /// Writes the state cache so the next launch replays only what is new in the log.
 /// Best effort: a failure only makes the next launch slower.
 pub fn save_cache(state: &State, log: &ReviewLog, profile: &Profile) {
-    if let Ok(len) = log.len()
+    if let Ok(len) = log.byte_len()
         && let Some(hash) = prefix_hash(log.path(), len)
     {
-        let _ = state.col.save_cache(&profile.dir.join("state.cache"), len, hash);
+        let _ = state
+            .col
+            .save_cache(&profile.dir.join("state.cache"), len, hash);
     }
 }
 

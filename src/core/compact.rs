@@ -53,7 +53,11 @@ impl LoadedDeck {
         if sp == NONE {
             return "";
         }
-        let (base, off): (&str, u32) = if sp.0 & SIDE != 0 { (&self.side, sp.0 & !SIDE) } else { (&self.text, sp.0) };
+        let (base, off): (&str, u32) = if sp.0 & SIDE != 0 {
+            (&self.side, sp.0 & !SIDE)
+        } else {
+            (&self.text, sp.0)
+        };
         base.get(off as usize..(off + sp.1) as usize).unwrap_or("")
     }
 
@@ -90,13 +94,18 @@ impl LoadedDeck {
     pub fn has_tag(&self, i: usize, tag: &str) -> bool {
         let (start, n) = self.recs[i].tags;
         self.tags.iter().any(|t| t == tag)
-            || self.lists[start as usize..start as usize + n as usize].iter().any(|sp| self.get(*sp) == tag)
+            || self.lists[start as usize..start as usize + n as usize]
+                .iter()
+                .any(|sp| self.get(*sp) == tag)
     }
 
     /// Card `i`'s tags.
     pub fn card_tags(&self, i: usize) -> Vec<&str> {
         let (start, n) = self.recs[i].tags;
-        self.lists[start as usize..start as usize + n as usize].iter().map(|sp| self.get(*sp)).collect()
+        self.lists[start as usize..start as usize + n as usize]
+            .iter()
+            .map(|sp| self.get(*sp))
+            .collect()
     }
 
     /// A view of card `i`.
@@ -110,21 +119,33 @@ impl LoadedDeck {
             kind: r.kind,
             extra: self.opt(r.extra),
             source: self.opt(r.source),
-            options: self.lists[start as usize..start as usize + n as usize].iter().map(|sp| self.get(*sp)).collect(),
+            options: self.lists[start as usize..start as usize + n as usize]
+                .iter()
+                .map(|sp| self.get(*sp))
+                .collect(),
         }
     }
 
     /// Parses and validates deck `text`; `file` names it in errors; bundled decks
     /// (`require_source`) must cite a section on every card.
-    pub fn parse(file: &str, text: Cow<'static, str>, require_source: bool) -> Result<LoadedDeck, LoadError> {
+    pub fn parse(
+        file: &str,
+        text: Cow<'static, str>,
+        require_source: bool,
+    ) -> Result<LoadedDeck, LoadError> {
         let base = text.as_ptr() as usize;
         let mut side = String::new();
         let mut lists = Vec::new();
         let mut de = serde_json::Deserializer::from_str(&text);
-        let head = DeckSeed { base, len: text.len(), side: &mut side, lists: &mut lists }
-            .deserialize(&mut de)
-            .and_then(|h| de.end().map(|()| h))
-            .map_err(|e| LoadError(vec![from_serde(file, &e)]))?;
+        let head = DeckSeed {
+            base,
+            len: text.len(),
+            side: &mut side,
+            lists: &mut lists,
+        }
+        .deserialize(&mut de)
+        .and_then(|h| de.end().map(|()| h))
+        .map_err(|e| LoadError(vec![from_serde(file, &e)]))?;
         let deck = LoadedDeck {
             id: head.id,
             title: head.title,
@@ -138,7 +159,13 @@ impl LoadedDeck {
         };
         let deck = LoadedDeck { text, ..deck };
         let mut r = Reporter::new(file, &deck.text);
-        validate_view(&mut r, require_source, [&deck.id, &deck.title, &deck.source], deck.len(), |i| deck.card(i));
+        validate_view(
+            &mut r,
+            require_source,
+            [&deck.id, &deck.title, &deck.source],
+            deck.len(),
+            |i| deck.card(i),
+        );
         r.finish()?;
         Ok(deck)
     }
@@ -147,7 +174,13 @@ impl LoadedDeck {
     pub fn load(path: &std::path::Path, require_source: bool) -> Result<LoadedDeck, LoadError> {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| {
-            LoadError(vec![Diagnostic { file: file.clone(), line: 0, col: 0, path: String::new(), message: format!("cannot read: {e}") }])
+            LoadError(vec![Diagnostic {
+                file: file.clone(),
+                line: 0,
+                col: 0,
+                path: String::new(),
+                message: format!("cannot read: {e}"),
+            }])
         })?;
         Self::parse(&file, Cow::Owned(text), require_source)
     }
@@ -221,7 +254,11 @@ impl<'de> Visitor<'de> for ListSeed<'_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(u32, u16), A::Error> {
         let start = self.lists.len();
-        while let Some(sp) = seq.next_element_seed(StrSeed { base: self.base, len: self.len, side: &mut *self.side })? {
+        while let Some(sp) = seq.next_element_seed(StrSeed {
+            base: self.base,
+            len: self.len,
+            side: &mut *self.side,
+        })? {
             self.lists.push(sp);
         }
         let n = self.lists.len() - start;
@@ -247,7 +284,9 @@ impl<'de> DeserializeSeed<'de> for DeckSeed<'_> {
 }
 
 const DECK_FIELDS: &[&str] = &["id", "title", "source", "tags", "notes", "cards"];
-const CARD_FIELDS: &[&str] = &["id", "front", "back", "kind", "options", "extra", "tags", "source"];
+const CARD_FIELDS: &[&str] = &[
+    "id", "front", "back", "kind", "options", "extra", "tags", "source",
+];
 
 impl<'de> Visitor<'de> for DeckSeed<'_> {
     type Value = Head;
@@ -255,7 +294,8 @@ impl<'de> Visitor<'de> for DeckSeed<'_> {
         f.write_str("a deck object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Head, A::Error> {
-        let (mut id, mut title, mut source, mut tags, mut notes, mut recs) = (None, None, None, Vec::new(), None, None);
+        let (mut id, mut title, mut source, mut tags, mut notes, mut recs) =
+            (None, None, None, Vec::new(), None, None);
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             match key.as_ref() {
                 "id" => id = Some(map.next_value::<String>()?),
@@ -264,7 +304,12 @@ impl<'de> Visitor<'de> for DeckSeed<'_> {
                 "tags" => tags = map.next_value::<Vec<String>>()?,
                 "notes" => notes = map.next_value::<Option<String>>()?,
                 "cards" => {
-                    recs = Some(map.next_value_seed(CardsSeed { base: self.base, len: self.len, side: &mut *self.side, lists: &mut *self.lists })?)
+                    recs = Some(map.next_value_seed(CardsSeed {
+                        base: self.base,
+                        len: self.len,
+                        side: &mut *self.side,
+                        lists: &mut *self.lists,
+                    })?)
                 }
                 other => return Err(de::Error::unknown_field(other, DECK_FIELDS)),
             }
@@ -301,7 +346,12 @@ impl<'de> Visitor<'de> for CardsSeed<'_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Rec>, A::Error> {
         let mut recs = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(r) = seq.next_element_seed(CardSeed { base: self.base, len: self.len, side: &mut *self.side, lists: &mut *self.lists })? {
+        while let Some(r) = seq.next_element_seed(CardSeed {
+            base: self.base,
+            len: self.len,
+            side: &mut *self.side,
+            lists: &mut *self.lists,
+        })? {
             recs.push(r);
         }
         recs.shrink_to_fit();
@@ -330,24 +380,73 @@ impl<'de> Visitor<'de> for CardSeed<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Rec, A::Error> {
         let (base, len) = (self.base, self.len);
-        let mut rec = Rec { id: NONE, front: NONE, back: NONE, extra: NONE, source: NONE, options: (0, 0), tags: (0, 0), kind: CardKind::Basic };
+        let mut rec = Rec {
+            id: NONE,
+            front: NONE,
+            back: NONE,
+            extra: NONE,
+            source: NONE,
+            options: (0, 0),
+            tags: (0, 0),
+            kind: CardKind::Basic,
+        };
         let (mut has_id, mut has_front) = (false, false);
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             match key.as_ref() {
                 "id" => {
-                    rec.id = map.next_value_seed(StrSeed { base, len, side: &mut *self.side })?;
+                    rec.id = map.next_value_seed(StrSeed {
+                        base,
+                        len,
+                        side: &mut *self.side,
+                    })?;
                     has_id = true;
                 }
                 "front" => {
-                    rec.front = map.next_value_seed(StrSeed { base, len, side: &mut *self.side })?;
+                    rec.front = map.next_value_seed(StrSeed {
+                        base,
+                        len,
+                        side: &mut *self.side,
+                    })?;
                     has_front = true;
                 }
-                "back" => rec.back = map.next_value_seed(StrSeed { base, len, side: &mut *self.side })?,
-                "extra" => rec.extra = map.next_value_seed(OptSeed(StrSeed { base, len, side: &mut *self.side }))?,
-                "source" => rec.source = map.next_value_seed(OptSeed(StrSeed { base, len, side: &mut *self.side }))?,
+                "back" => {
+                    rec.back = map.next_value_seed(StrSeed {
+                        base,
+                        len,
+                        side: &mut *self.side,
+                    })?
+                }
+                "extra" => {
+                    rec.extra = map.next_value_seed(OptSeed(StrSeed {
+                        base,
+                        len,
+                        side: &mut *self.side,
+                    }))?
+                }
+                "source" => {
+                    rec.source = map.next_value_seed(OptSeed(StrSeed {
+                        base,
+                        len,
+                        side: &mut *self.side,
+                    }))?
+                }
                 "kind" => rec.kind = map.next_value::<CardKind>()?,
-                "options" => rec.options = map.next_value_seed(ListSeed { base, len, side: &mut *self.side, lists: &mut *self.lists })?,
-                "tags" => rec.tags = map.next_value_seed(ListSeed { base, len, side: &mut *self.side, lists: &mut *self.lists })?,
+                "options" => {
+                    rec.options = map.next_value_seed(ListSeed {
+                        base,
+                        len,
+                        side: &mut *self.side,
+                        lists: &mut *self.lists,
+                    })?
+                }
+                "tags" => {
+                    rec.tags = map.next_value_seed(ListSeed {
+                        base,
+                        len,
+                        side: &mut *self.side,
+                        lists: &mut *self.lists,
+                    })?
+                }
                 other => return Err(de::Error::unknown_field(other, CARD_FIELDS)),
             }
         }
@@ -405,8 +504,20 @@ mod tests {
         assert_eq!(d.len(), full.cards.len());
         for (i, c) in full.cards.iter().enumerate() {
             let v = d.card(i);
-            assert_eq!((v.id, v.front, v.back, v.kind, v.source), (c.id.as_str(), c.front.as_str(), c.back.as_str(), c.kind, c.source.as_deref()));
-            assert_eq!(v.options, c.options.iter().map(String::as_str).collect::<Vec<_>>());
+            assert_eq!(
+                (v.id, v.front, v.back, v.kind, v.source),
+                (
+                    c.id.as_str(),
+                    c.front.as_str(),
+                    c.back.as_str(),
+                    c.kind,
+                    c.source.as_deref()
+                )
+            );
+            assert_eq!(
+                v.options,
+                c.options.iter().map(String::as_str).collect::<Vec<_>>()
+            );
             assert_eq!(v.extra, c.extra.as_deref());
         }
         assert_eq!(d.front(0), "Q \"quoted\" é");
@@ -416,15 +527,34 @@ mod tests {
 
     #[test]
     fn errors_keep_positions() {
-        let e = LoadedDeck::parse("x.json", Cow::Borrowed("{\"id\":\"t\",\n\"cards\":[{\"id\":\"a\",\"front\":\"Q\",\"bakc\":1}]}"), false).expect_err("bad");
+        let e = LoadedDeck::parse(
+            "x.json",
+            Cow::Borrowed("{\"id\":\"t\",\n\"cards\":[{\"id\":\"a\",\"front\":\"Q\",\"bakc\":1}]}"),
+            false,
+        )
+        .expect_err("bad");
         assert!(e.to_string().starts_with("x.json:2:"), "{e}");
         assert!(e.to_string().contains("unknown field `bakc`"), "{e}");
-        let e = LoadedDeck::parse("y.json", Cow::Borrowed("{\"id\":\"t\",\"title\":\"T\",\"source\":\"S\",\"cards\":[{\"id\":\"a\"}]}"), false).expect_err("bad");
+        let e = LoadedDeck::parse(
+            "y.json",
+            Cow::Borrowed(
+                "{\"id\":\"t\",\"title\":\"T\",\"source\":\"S\",\"cards\":[{\"id\":\"a\"}]}",
+            ),
+            false,
+        )
+        .expect_err("bad");
         assert!(e.to_string().contains("missing field `front`"), "{e}");
         let e = LoadedDeck::parse("z.json", Cow::Borrowed("{\"id\":\"t\",\"title\":\"T\",\"source\":\"S\",\"cards\":[\n{\"id\":\"a\",\"front\":\"Q\",\"back\":\"Maybe\",\"kind\":\"true-false\"}]}"), false).expect_err("bad");
-        assert!(e.to_string().contains("z.json:2:30: cards[0].back: true-false"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("z.json:2:30: cards[0].back: true-false"),
+            "{e}"
+        );
         for t in ["", "[]", "{", "{\"cards\":5}", "{\"id\":1}", "null"] {
-            assert!(LoadedDeck::parse("g.json", Cow::Borrowed(t), false).is_err(), "{t}");
+            assert!(
+                LoadedDeck::parse("g.json", Cow::Borrowed(t), false).is_err(),
+                "{t}"
+            );
         }
     }
 }

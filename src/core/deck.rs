@@ -214,7 +214,10 @@ pub fn validate_view<'a>(
 ) {
     let [id, title, source] = header;
     if !valid_id(id) {
-        r.error("id", "deck id must be lowercase letters, digits, '-', '_' or '.' (1–80 chars)");
+        r.error(
+            "id",
+            "deck id must be lowercase letters, digits, '-', '_' or '.' (1–80 chars)",
+        );
     }
     if title.trim().is_empty() {
         r.error("title", "title is empty");
@@ -225,21 +228,28 @@ pub fn validate_view<'a>(
     if n == 0 {
         r.error("cards", "a deck needs at least one card");
     }
-    let mut seen: std::collections::HashMap<&str, usize, crate::core::text::FnvBuild> =
-        std::collections::HashMap::with_capacity_and_hasher(n, Default::default());
+    // Duplicate ids: sort (hash, index) pairs instead of a map of 50,000 strings.
+    let mut hashes: Vec<(u64, u32)> = Vec::with_capacity(n);
     for i in 0..n {
         let c = card(i);
         let p = |f: &str| format!("cards[{i}].{f}");
         if !valid_id(c.id) {
-            r.error(&p("id"), "card id must be lowercase letters, digits, '-', '_' or '.'");
-        } else if let Some(first) = seen.insert(c.id, i) {
-            r.error(&p("id"), format!("duplicate card id {:?} (first used by cards[{first}])", c.id));
+            r.error(
+                &p("id"),
+                "card id must be lowercase letters, digits, '-', '_' or '.'",
+            );
+        } else {
+            hashes.push((crate::core::study::key_hash(c.id, ""), i as u32));
         }
+
         if c.front.trim().is_empty() {
             r.error(&p("front"), "front is empty");
         }
         if require_source && c.source.is_none_or(|s| s.trim().is_empty()) {
-            r.error(&p("source"), "bundled cards must cite their section in `source`");
+            r.error(
+                &p("source"),
+                "bundled cards must cite their section in `source`",
+            );
         }
         match c.kind {
             CardKind::Cloze if cloze_numbers(c.front).is_empty() => {
@@ -247,14 +257,24 @@ pub fn validate_view<'a>(
             }
             CardKind::Cloze => {}
             _ if c.back.trim().is_empty() => r.error(&p("back"), "back is empty"),
-            CardKind::TrueFalse if c.back != "True" && c.back != "False" => {
-                r.error(&p("back"), "true-false card: back must be \"True\" or \"False\"")
-            }
+            CardKind::TrueFalse if c.back != "True" && c.back != "False" => r.error(
+                &p("back"),
+                "true-false card: back must be \"True\" or \"False\"",
+            ),
             CardKind::MultipleChoice => {
                 if !(2..=5).contains(&c.options.len()) {
-                    r.error(&p("options"), format!("multiple-choice card needs 2–5 options, has {}", c.options.len()));
+                    r.error(
+                        &p("options"),
+                        format!(
+                            "multiple-choice card needs 2–5 options, has {}",
+                            c.options.len()
+                        ),
+                    );
                 } else if !c.options.contains(&c.back) {
-                    r.error(&p("back"), "multiple-choice back must equal one of the options exactly");
+                    r.error(
+                        &p("back"),
+                        "multiple-choice back must equal one of the options exactly",
+                    );
                 }
             }
             _ => {}
@@ -262,6 +282,28 @@ pub fn validate_view<'a>(
         if c.kind != CardKind::MultipleChoice && !c.options.is_empty() {
             r.error(&p("options"), "options are only for multiple-choice cards");
         }
+    }
+    hashes.sort_unstable();
+    let mut k = 0;
+    while k < hashes.len() {
+        let end = k + hashes[k..]
+            .iter()
+            .take_while(|h| h.0 == hashes[k].0)
+            .count();
+        // Within a run of equal hashes, sorted by index, the first equal id is the original.
+        for j in k + 1..end {
+            let id = card(hashes[j].1 as usize).id;
+            if let Some(m) = (k..j).find(|m| card(hashes[*m].1 as usize).id == id) {
+                r.error(
+                    &format!("cards[{}].id", hashes[j].1),
+                    format!(
+                        "duplicate card id {id:?} (first used by cards[{}])",
+                        hashes[m].1
+                    ),
+                );
+            }
+        }
+        k = end;
     }
 }
 
@@ -289,7 +331,11 @@ impl Library {
     pub fn load(dirs: &[std::path::PathBuf]) -> Library {
         let mut lib = Library::default();
         for (name, text) in BUNDLED {
-            match LoadedDeck::parse(&format!("bundled:{name}"), std::borrow::Cow::Borrowed(text), true) {
+            match LoadedDeck::parse(
+                &format!("bundled:{name}"),
+                std::borrow::Cow::Borrowed(text),
+                true,
+            ) {
                 Ok(d) => lib.add(d, Origin::Bundled),
                 Err(e) => lib.problems.push(e),
             }

@@ -175,16 +175,21 @@ pub fn scan<'a>(
 
 /// Calls `f` with every effective entry of `bytes` (reviews cancelled by an undo in the
 /// same bytes are skipped; undo lines themselves are not passed on).
-pub fn replay<'a>(bytes: &'a [u8], first_line: usize, mut f: impl FnMut(&EntryRef<'a>)) -> (usize, LoadReport) {
+pub fn replay<'a>(
+    bytes: &'a [u8],
+    first_line: usize,
+    mut f: impl FnMut(&EntryRef<'a>),
+) -> (usize, LoadReport) {
     let mut undone: HashSet<(String, String, i64)> = HashSet::new();
     // Undo lines are rare: find them first with a cheap substring test.
     for line in bytes.split(|b| *b == b'\n') {
-        if line.windows(6).any(|w| w == b"\"undo\"") {
-            if let Some(e) = std::str::from_utf8(line).ok().and_then(|t| serde_json::from_str::<EntryRef<'_>>(t).ok()) {
-                if let (Op::Undo, Some(of)) = (e.op, e.of) {
-                    undone.insert((e.deck.to_string(), e.card.to_string(), of));
-                }
-            }
+        if line.windows(6).any(|w| w == b"\"undo\"")
+            && let Some(e) = std::str::from_utf8(line)
+                .ok()
+                .and_then(|t| serde_json::from_str::<EntryRef<'_>>(t).ok())
+            && let (Op::Undo, Some(of)) = (e.op, e.of)
+        {
+            undone.insert((e.deck.to_string(), e.card.to_string(), of));
         }
     }
     let (end, mut report) = scan(bytes, first_line, |e| {
@@ -215,7 +220,11 @@ impl ReviewLog {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let mut file = OpenOptions::new().create(true).read(true).append(true).open(path)?;
+        let mut file = OpenOptions::new()
+            .create(true)
+            .read(true)
+            .append(true)
+            .open(path)?;
         let len = file.metadata()?.len();
         let start = if from <= len { from } else { 0 };
         file.seek(SeekFrom::Start(start))?;
@@ -228,7 +237,15 @@ impl ReviewLog {
             file.sync_all()?;
             bytes.truncate(good_end);
         }
-        Ok((ReviewLog { path: path.to_path_buf(), file }, bytes, start, report))
+        Ok((
+            ReviewLog {
+                path: path.to_path_buf(),
+                file,
+            },
+            bytes,
+            start,
+            report,
+        ))
     }
 
     /// Opens the log and reads every entry (undo lines included).
@@ -249,7 +266,7 @@ impl ReviewLog {
     }
 
     /// Current length of the log in bytes.
-    pub fn len(&self) -> io::Result<u64> {
+    pub fn byte_len(&self) -> io::Result<u64> {
         Ok(self.file.metadata()?.len())
     }
 
@@ -271,7 +288,10 @@ pub fn prefix_hash(path: &Path, end: u64) -> Option<u64> {
     f.seek(SeekFrom::Start(start)).ok()?;
     let mut buf = vec![0u8; (end - start) as usize];
     f.read_exact(&mut buf).ok()?;
-    Some(crate::core::study::key_hash(&String::from_utf8_lossy(&buf), &end.to_string()))
+    Some(crate::core::study::key_hash(
+        &String::from_utf8_lossy(&buf),
+        &end.to_string(),
+    ))
 }
 
 /// Checks only whether the last line is torn: (valid length, report).

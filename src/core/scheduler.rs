@@ -175,7 +175,12 @@ impl Scheduler {
             .fsrs
             .next_states(state.memory, self.cfg.desired_retention, days)
             .ok()?;
-        Some([next.again.memory, next.hard.memory, next.good.memory, next.easy.memory])
+        Some([
+            next.again.memory,
+            next.hard.memory,
+            next.good.memory,
+            next.easy.memory,
+        ])
     }
 
     fn days_for(&self, memory: Option<MemoryState>, floor: u32) -> u32 {

@@ -55,8 +55,8 @@ pub struct Collection {
     pub sched: Scheduler,
     /// UTC offset used for study days.
     pub utc_offset_secs: i32,
-    index: HashMap<u64, u32>,
-    overflow: Vec<u32>,
+    /// Key hash → item, with colliding items in the second list; built on first use.
+    index: std::cell::OnceCell<(HashMap<u64, u32>, Vec<u32>)>,
     /// New items first answered on each study day.
     introduced: HashMap<i64, usize>,
 }
@@ -116,10 +116,18 @@ impl Collection {
             for ci in 0..deck.len() {
                 if deck.kind(ci) == CardKind::Cloze {
                     for n in cloze_numbers(deck.front(ci)) {
-                        items.push(Item { deck: di as u32, card: ci as u32, cloze: Some(n) });
+                        items.push(Item {
+                            deck: di as u32,
+                            card: ci as u32,
+                            cloze: Some(n),
+                        });
                     }
                 } else {
-                    items.push(Item { deck: di as u32, card: ci as u32, cloze: None });
+                    items.push(Item {
+                        deck: di as u32,
+                        card: ci as u32,
+                        cloze: None,
+                    });
                 }
             }
         }
@@ -129,23 +137,34 @@ impl Collection {
             library,
             sched,
             utc_offset_secs,
-            index: HashMap::new(),
-            overflow: Vec::new(),
+            index: std::cell::OnceCell::new(),
             introduced: HashMap::new(),
         };
-        let mut index = HashMap::with_capacity(c.items.len());
-        for i in 0..c.items.len() {
-            if let Some(prev) = index.insert(c.hash_of(i), i as u32) {
-                // A 64-bit hash collision: keep both, the older one in `overflow`.
-                c.overflow.push(prev);
-            }
-        }
-        c.index = index;
+        c.states.shrink_to_fit();
         c
     }
 
+    fn index(&self) -> &(HashMap<u64, u32>, Vec<u32>) {
+        self.index.get_or_init(|| {
+            let mut map = HashMap::with_capacity(self.items.len());
+            let mut overflow = Vec::new();
+            for i in 0..self.items.len() {
+                if let Some(prev) = map.insert(self.hash_of(i), i as u32) {
+                    // A 64-bit hash collision: keep both, the older one in `overflow`.
+                    overflow.push(prev);
+                }
+            }
+            (map, overflow)
+        })
+    }
+
     /// Builds the collection and replays owned entries (undone reviews skipped).
-    pub fn new(library: Library, entries: &[Entry], sched: Scheduler, utc_offset_secs: i32) -> Collection {
+    pub fn new(
+        library: Library,
+        entries: &[Entry],
+        sched: Scheduler,
+        utc_offset_secs: i32,
+    ) -> Collection {
         let mut c = Self::empty(library, sched, utc_offset_secs);
         for e in effective(entries) {
             c.apply(e);
@@ -178,7 +197,12 @@ impl Collection {
     /// Saves every non-new state to a cache file (atomically) so the next launch
     /// replays only the log after `covered_len`. `tail_hash` identifies the log bytes
     /// just before that point.
-    pub fn save_cache(&self, path: &std::path::Path, covered_len: u64, tail_hash: u64) -> std::io::Result<()> {
+    pub fn save_cache(
+        &self,
+        path: &std::path::Path,
+        covered_len: u64,
+        tail_hash: u64,
+    ) -> std::io::Result<()> {
         let mut b: Vec<u8> = Vec::with_capacity(64 + self.items.len() * 24);
         b.extend_from_slice(CACHE_MAGIC);
         b.extend_from_slice(&covered_len.to_le_bytes());
@@ -189,9 +213,12 @@ impl Collection {
             b.extend_from_slice(&day.to_le_bytes());
             b.extend_from_slice(&(*n as u32).to_le_bytes());
         }
-        let used: Vec<usize> = (0..self.items.len()).filter(|i| self.states[*i] != CardState::default()).collect();
+        let used: Vec<usize> = (0..self.items.len())
+            .filter(|i| self.states[*i] != CardState::default())
+            .collect();
         b.extend_from_slice(&(used.len() as u32).to_le_bytes());
         for i in used {
+            b.extend_from_slice(&(i as u32).to_le_bytes());
             let (deck, key) = self.key(i);
             for s in [&deck, &key] {
                 let bytes = s.as_bytes();
@@ -225,12 +252,20 @@ impl Collection {
         let n = r.u32()? as usize;
         let mut updates = Vec::with_capacity(n.min(self.items.len()));
         for _ in 0..n {
+            let hint = r.u32()? as usize;
             let dl = r.u16()? as usize;
             let deck = std::str::from_utf8(r.take(dl)?).ok()?;
             let kl = r.u16()? as usize;
             let key = std::str::from_utf8(r.take(kl)?).ok()?;
             let st = decode_state(&mut r)?;
-            if let Some(i) = self.find(deck, key) {
+            // Items keep their order while decks are unchanged: try the saved position
+            // before the index.
+            let at = if hint < self.items.len() && self.is_item(hint, deck, key) {
+                Some(hint)
+            } else {
+                self.find(deck, key)
+            };
+            if let Some(i) = at {
                 updates.push((i, st));
             }
         }
@@ -246,7 +281,9 @@ impl Collection {
 
     /// Forgets all history (every item new again).
     pub fn reset(&mut self) {
-        self.states.iter_mut().for_each(|s| *s = CardState::default());
+        self.states
+            .iter_mut()
+            .for_each(|s| *s = CardState::default());
         self.introduced.clear();
     }
 
@@ -270,11 +307,11 @@ impl Collection {
 
     /// Index of an item by deck id and key.
     pub fn find(&self, deck: &str, key: &str) -> Option<usize> {
-        let hit = self.index.get(&key_hash(deck, key)).map(|i| *i as usize);
+        let (map, overflow) = self.index();
+        let hit = map.get(&key_hash(deck, key)).map(|i| *i as usize);
         match hit {
             Some(i) if self.is_item(i, deck, key) => Some(i),
-            _ => self
-                .overflow
+            _ => overflow
                 .iter()
                 .map(|i| *i as usize)
                 .find(|i| self.is_item(*i, deck, key)),
@@ -356,11 +393,7 @@ impl Collection {
                     best_due = Some((s.due, i));
                 }
             } else if s.due <= now + learn_ahead_ms
-                && matches!(
-                    s.phase,
-                    Phase::Learning(_)
-                        | Phase::Relearning(_)
-                )
+                && matches!(s.phase, Phase::Learning(_) | Phase::Relearning(_))
                 && soonest_learning.is_none_or(|(d, _)| s.due < d)
             {
                 soonest_learning = Some((s.due, i));
@@ -433,7 +466,7 @@ impl Collection {
     }
 }
 
-const CACHE_MAGIC: &[u8] = b"MUSTERC1";
+const CACHE_MAGIC: &[u8] = b"MUSTERC2";
 
 fn encode_state(s: &CardState, b: &mut Vec<u8>) {
     let (phase, step) = match s.phase {
@@ -442,8 +475,16 @@ fn encode_state(s: &CardState, b: &mut Vec<u8>) {
         Phase::Review => (2, 0),
         Phase::Relearning(k) => (3, k),
     };
-    b.extend_from_slice(&[phase, step, u8::from(s.memory.is_some()), u8::from(s.suspended)]);
-    let m = s.memory.unwrap_or(fsrs::MemoryState { stability: 0.0, difficulty: 0.0 });
+    b.extend_from_slice(&[
+        phase,
+        step,
+        u8::from(s.memory.is_some()),
+        u8::from(s.suspended),
+    ]);
+    let m = s.memory.unwrap_or(fsrs::MemoryState {
+        stability: 0.0,
+        difficulty: 0.0,
+    });
     b.extend_from_slice(&m.stability.to_le_bytes());
     b.extend_from_slice(&m.difficulty.to_le_bytes());
     b.extend_from_slice(&s.due.to_le_bytes());
@@ -468,7 +509,10 @@ fn decode_state(r: &mut Reader<'_>) -> Option<CardState> {
     let opt = |v: i64| (v != i64::MIN).then_some(v);
     Some(CardState {
         phase,
-        memory: (h[2] == 1).then_some(fsrs::MemoryState { stability, difficulty }),
+        memory: (h[2] == 1).then_some(fsrs::MemoryState {
+            stability,
+            difficulty,
+        }),
         suspended: h[3] == 1,
         due: r.u64()? as i64,
         last_review: opt(r.u64()? as i64),
@@ -534,7 +578,8 @@ mod tests {
             "{{\"id\":\"d\",\"title\":\"D\",\"source\":\"S\",\"cards\":[{}]}}",
             cards.join(",")
         );
-        let deck = crate::core::compact::LoadedDeck::parse("d.json", text.into(), false).expect("deck");
+        let deck =
+            crate::core::compact::LoadedDeck::parse("d.json", text.into(), false).expect("deck");
         Library {
             decks: vec![(deck, Origin::Bundled)],
             problems: vec![],
@@ -639,7 +684,15 @@ mod tests {
             assert_eq!(c.load_cache(&p), None, "truncated at {cut}");
             assert!(c.states.iter().all(CardState::is_new));
         }
-        let mut other = Collection::new(lib(5), &[], Scheduler::new(SchedulerConfig { desired_retention: 0.8, ..SchedulerConfig::default() }), 0);
+        let mut other = Collection::new(
+            lib(5),
+            &[],
+            Scheduler::new(SchedulerConfig {
+                desired_retention: 0.8,
+                ..SchedulerConfig::default()
+            }),
+            0,
+        );
         std::fs::write(&p, &bytes).expect("w");
         assert_eq!(other.load_cache(&p), None, "other settings");
     }

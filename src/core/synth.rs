@@ -62,5 +62,8 @@ pub fn write_data_dir(dir: &std::path::Path, n: usize, now: i64) -> std::io::Res
     std::fs::create_dir_all(dir.join("decks"))?;
     std::fs::create_dir_all(dir.join("profiles/default"))?;
     std::fs::write(dir.join("decks/synth.json"), deck_json("synth", n))?;
-    std::fs::write(dir.join("profiles/default/reviews.jsonl"), log_jsonl("synth", n, now, 7))
+    std::fs::write(
+        dir.join("profiles/default/reviews.jsonl"),
+        log_jsonl("synth", n, now, 7),
+    )
 }

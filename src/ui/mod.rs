@@ -134,7 +134,10 @@ fn home(state: &State, frame: &mut Frame, area: Rect) {
         .collect::<std::collections::HashSet<_>>()
         .len();
     rows.push(Row::new(vec![
-        Cell::from(format!("Scenario drills ({} cases)", state.scenario_count())),
+        Cell::from(format!(
+            "Scenario drills ({} cases)",
+            state.scenario_count()
+        )),
         Cell::from(format!("{done} done")),
         Cell::from(""),
         Cell::from(""),
@@ -278,7 +281,7 @@ fn study(state: &State, s: &Session, frame: &mut Frame, area: Rect) {
             l.extend(diff);
             back.push_line(Line::from(l));
         } else if card.kind != CardKind::Cloze || !card.back.is_empty() {
-            for l in clean_ml(&card.back).lines() {
+            for l in clean_ml(card.back).lines() {
                 back.push_line(Line::from(l.to_string()).add_modifier(Modifier::BOLD));
             }
         }
@@ -289,7 +292,6 @@ fn study(state: &State, s: &Session, frame: &mut Frame, area: Rect) {
         back.push_line(Line::from(""));
         let src = card
             .source
-            .as_deref()
             .map(clean)
             .unwrap_or_else(|| "no section given".into());
         back.push_line(
