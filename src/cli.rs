@@ -46,6 +46,15 @@ pub enum Command {
         /// Case or scenario file.
         file: PathBuf,
     },
+    /// Show or change this profile's settings (daily new cards, desired retention).
+    Settings {
+        /// New cards introduced per study day.
+        #[arg(long)]
+        new_per_day: Option<u32>,
+        /// FSRS desired retention, 0.70–0.99 (Anki's default is 0.90).
+        #[arg(long)]
+        retention: Option<f32>,
+    },
     /// Import cards from another format into a deck file.
     Import {
         /// Format.
@@ -88,6 +97,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Worksheet { file }) => cmd_worksheet(file),
         Some(Command::Check { paths }) => crate::check::run(paths),
         Some(Command::Import { what }) => crate::check::import(what),
+        Some(Command::Settings {
+            new_per_day,
+            retention,
+        }) => cmd_settings(&cli, *new_per_day, *retention),
         Some(Command::Study { .. }) | None => crate::app::run::run(&cli),
     }
 }
@@ -120,4 +133,54 @@ fn cmd_worksheet(file: &PathBuf) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn cmd_settings(cli: &Cli, new_per_day: Option<u32>, retention: Option<f32>) -> ExitCode {
+    let data = cli
+        .data_dir
+        .clone()
+        .unwrap_or_else(crate::core::store::default_data_dir);
+    let profile = match crate::core::store::Profile::open(&data, &cli.profile) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("muster: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut s = match profile.settings() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("muster: bad settings file: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(r) = retention {
+        if !(0.7..=0.99).contains(&r) {
+            eprintln!("muster: --retention must be between 0.70 and 0.99 (got {r})");
+            return ExitCode::from(2);
+        }
+        s.scheduler.desired_retention = r;
+    }
+    if let Some(n) = new_per_day {
+        if n > 9999 {
+            eprintln!("muster: --new-per-day must be at most 9999");
+            return ExitCode::from(2);
+        }
+        s.new_per_day = n;
+    }
+    if (new_per_day.is_some() || retention.is_some())
+        && let Err(e) = profile.save_settings(&s)
+    {
+        eprintln!(
+            "muster: cannot save settings in {}: {e}",
+            profile.dir.display()
+        );
+        return ExitCode::from(1);
+    }
+    println!("profile:            {}", profile.name);
+    println!("new cards per day:  {}", s.new_per_day);
+    println!("desired retention:  {:.2}", s.scheduler.desired_retention);
+    println!("learning steps:     {:?} min", s.scheduler.learning_steps);
+    println!("relearning steps:   {:?} min", s.scheduler.relearning_steps);
+    ExitCode::SUCCESS
 }

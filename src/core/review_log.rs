@@ -248,6 +248,14 @@ impl ReviewLog {
         ))
     }
 
+    /// Wraps an already open file (e.g. a device in tests of a full disk).
+    pub fn from_file(path: &Path, file: File) -> ReviewLog {
+        ReviewLog {
+            path: path.to_path_buf(),
+            file,
+        }
+    }
+
     /// Opens the log and reads every entry (undo lines included).
     pub fn open(path: &Path) -> io::Result<(ReviewLog, Vec<Entry>, LoadReport)> {
         let (log, bytes, _, mut report) = Self::open_from(path, 0)?;
