@@ -203,3 +203,37 @@ fn all_screens_survive_tiny_and_odd_sizes() {
         draw(&s, size.0, size.1);
     }
 }
+
+#[test]
+fn every_drill_step_of_a_full_worksheet_and_a_matrix_case() {
+    let (all, bad) = muster::core::scenario::load_bundled();
+    assert!(bad.is_empty());
+    for id in [
+        "apd-01-tardy-repeat",
+        "md-09-third-b-moves-to-c",
+        "topics-07-apd-complaint-priority",
+    ] {
+        let l = all
+            .iter()
+            .find(|l| l.scenario.id == id)
+            .expect("bundled scenario")
+            .clone();
+        let mut s = state();
+        s.scenarios = vec![l];
+        s.screen = Screen::Drills;
+        update(&mut s, Action::Select);
+        let mut step = 0;
+        while s.mode() == Mode::Drill {
+            insta::assert_snapshot!(format!("{id}_step_{step}"), draw(&s, 80, 24).backend());
+            update(&mut s, Action::Select);
+            insta::assert_snapshot!(
+                format!("{id}_step_{step}_feedback"),
+                draw(&s, 80, 24).backend()
+            );
+            update(&mut s, Action::Select);
+            step += 1;
+        }
+        assert!(step >= 1);
+        insta::assert_snapshot!(format!("{id}_result"), draw(&s, 80, 24).backend());
+    }
+}

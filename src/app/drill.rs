@@ -43,6 +43,8 @@ pub struct DrillSession {
     pub feedback: Option<Grade>,
     /// All steps done.
     pub finished: bool,
+    /// Lines the case panel is scrolled by.
+    pub scroll: u16,
 }
 
 /// The prompt, options and answer mode of a step.
@@ -76,6 +78,7 @@ impl DrillSession {
             grades: Vec::new(),
             feedback: None,
             finished: false,
+            scroll: 0,
         }
     }
 
@@ -204,9 +207,7 @@ pub fn view(l: &Loaded, step: &DrillStep) -> StepView {
                         .max(2);
                     single(
                         t,
-                        format!(
-                            "Counting past violations of the same category in the look-back window, which penalty level applies to \"{vname}\" (after any move to the next category)?"
-                        ),
+                        "Count the past violations of the same category inside its look-back window: which penalty level applies (after any move to the next category)?".into(),
                         (1..=max).map(|n| format!("Level {n}")).collect(),
                     )
                 }
@@ -459,6 +460,17 @@ pub fn update(state: &mut State, d: &mut DrillSession, action: Action) -> Vec<Ef
     let Some(l) = state.scenarios.get(d.scenario) else {
         return vec![];
     };
+    match action {
+        Action::ScrollDown => {
+            d.scroll = d.scroll.saturating_add(5);
+            return vec![];
+        }
+        Action::ScrollUp => {
+            d.scroll = d.scroll.saturating_sub(5);
+            return vec![];
+        }
+        _ => {}
+    }
     if d.finished {
         return vec![];
     }

@@ -23,6 +23,10 @@ pub enum Key {
     Down,
     /// Tab.
     Tab,
+    /// Page up.
+    PageUp,
+    /// Page down.
+    PageDown,
 }
 
 impl Key {
@@ -38,6 +42,8 @@ impl Key {
             Key::Up => "↑".into(),
             Key::Down => "↓".into(),
             Key::Tab => "Tab".into(),
+            Key::PageUp => "PgUp".into(),
+            Key::PageDown => "PgDn".into(),
         }
     }
 
@@ -54,6 +60,8 @@ impl Key {
             KeyCode::Up => Key::Up,
             KeyCode::Down => Key::Down,
             KeyCode::Tab => Key::Tab,
+            KeyCode::PageUp => Key::PageUp,
+            KeyCode::PageDown => Key::PageDown,
             _ => return None,
         })
     }
@@ -229,6 +237,20 @@ pub fn table() -> Vec<Binding> {
             &[Key::Char('b')],
             Action::Bury,
             "bury this card until tomorrow",
+            "",
+        ),
+        b(
+            &[Drill, DrillFeedback],
+            &[Key::PageDown, Key::Ctrl('d')],
+            Action::ScrollDown,
+            "scroll the case text down",
+            "",
+        ),
+        b(
+            &[Drill, DrillFeedback],
+            &[Key::PageUp, Key::Ctrl('u')],
+            Action::ScrollUp,
+            "scroll the case text up",
             "",
         ),
         b(

@@ -51,6 +51,10 @@ pub enum Action {
     Type(char),
     /// Delete a typed character.
     Backspace,
+    /// Scroll the case text down.
+    ScrollDown,
+    /// Scroll the case text up.
+    ScrollUp,
 }
 
 /// Input modes: which part of the keymap applies.

@@ -431,9 +431,9 @@ fn drill(state: &State, frame: &mut Frame, area: Rect) {
     let q_height = want.clamp(6, area.height.saturating_sub(5).max(6));
     let [case_area, q_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(q_height)]).areas(area);
-    let mut case = Text::from(clean_ml(&l.scenario.narrative));
+    // Facts first (they are what the worksheet needs), then the narrative.
+    let mut case = Text::default();
     if let Some(c) = &l.case {
-        case.push_line(Line::from(""));
         for (i, cur) in c.current.iter().enumerate() {
             let rec = cur
                 .recommended
@@ -464,16 +464,36 @@ fn drill(state: &State, frame: &mut Frame, area: Rect) {
                 p.occurred
             )));
         }
+        case.push_line(Line::from(""));
+    }
+    for line in clean_ml(&l.scenario.narrative).lines() {
+        case.push_line(Line::from(line.to_string()));
     }
     for f in &l.scenario.factors {
         case.push_line(Line::from(clean(f)).italic());
     }
+    let case_lines = wrapped(
+        &case
+            .lines
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        inner,
+    );
+    let room = case_area.height.saturating_sub(2);
+    let more = case_lines > room;
+    let scroll = d.scroll.min(case_lines.saturating_sub(room));
+    let title = if more {
+        format!(" Case · {} · PgDn/PgUp for more ", clean(&l.policy.id))
+    } else {
+        format!(" Case · {} ", clean(&l.policy.title))
+    };
     frame.render_widget(
-        Paragraph::new(case).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(format!(" Case · {} ", clean(&l.policy.title))),
-        ),
+        Paragraph::new(case)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(Block::default().borders(Borders::ALL).title(title)),
         case_area,
     );
     if d.finished {
