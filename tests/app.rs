@@ -187,3 +187,24 @@ fn help_and_quit() {
     update(&mut s, Action::Quit);
     assert!(s.quit, "Ctrl-C quits from anywhere");
 }
+
+#[test]
+fn tag_list_studies_one_topic() {
+    let mut s = state_with(20);
+    update(&mut s, Action::Tags);
+    let Screen::Tags(tags, _) = &s.screen else {
+        panic!("tag list")
+    };
+    assert_eq!(
+        tags.iter().map(|t| t.0.as_str()).collect::<Vec<_>>(),
+        vec!["authority-table", "reckoning-period"]
+    );
+    update(&mut s, Action::Select);
+    let Screen::Study(sess) = &s.screen else {
+        panic!("studying the tag")
+    };
+    assert_eq!(sess.filter, Filter::Tag("authority-table".into()));
+    assert_eq!(sess.showing.as_ref().map(|x| x.item), Some(1));
+    update(&mut s, Action::Back);
+    assert!(matches!(s.screen, Screen::Home));
+}

@@ -237,3 +237,11 @@ fn every_drill_step_of_a_full_worksheet_and_a_matrix_case() {
         insta::assert_snapshot!(format!("{id}_result"), draw(&s, 80, 24).backend());
     }
 }
+
+#[test]
+fn tag_list_screen() {
+    let mut s = state();
+    update(&mut s, Action::Tags);
+    assert_eq!(s.mode(), Mode::Tags);
+    insta::assert_snapshot!(draw(&s, 80, 24).backend());
+}

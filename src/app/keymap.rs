@@ -92,6 +92,7 @@ const ANY: &[Mode] = &[
     Typing,
     Summary,
     Drills,
+    Tags,
     Drill,
     DrillFeedback,
 ];
@@ -108,14 +109,14 @@ pub fn table() -> Vec<Binding> {
     vec![
         b(ANY, &[Key::Ctrl('c')], Action::Quit, "quit at once", ""),
         b(
-            &[Home, Drills, Drill],
+            &[Home, Drills, Tags, Drill],
             &[Key::Char('k'), Key::Up],
             Action::Up,
             "move up",
             "",
         ),
         b(
-            &[Home, Drills, Drill],
+            &[Home, Drills, Tags, Drill],
             &[Key::Char('j'), Key::Down],
             Action::Down,
             "move down",
@@ -134,6 +135,20 @@ pub fn table() -> Vec<Binding> {
             Action::StudyAll,
             "study all decks",
             "all decks",
+        ),
+        b(
+            &[Home],
+            &[Key::Char('t')],
+            Action::Tags,
+            "study by tag (topic)",
+            "tags",
+        ),
+        b(
+            &[Tags],
+            &[Key::Enter, Key::Char('l')],
+            Action::Select,
+            "study the cards with the selected tag",
+            "study",
         ),
         b(
             &[Drills],
@@ -289,6 +304,7 @@ pub fn table() -> Vec<Binding> {
                 Back,
                 Summary,
                 Drills,
+                Tags,
                 Drill,
                 DrillFeedback,
             ],
@@ -312,6 +328,7 @@ pub fn table() -> Vec<Binding> {
                 Back,
                 Summary,
                 Drills,
+                Tags,
                 Drill,
                 DrillFeedback,
             ],

@@ -11,7 +11,7 @@ use crate::core::scenario::Loaded;
 use crate::core::scheduler::{CardState, Rating};
 use crate::core::store::{DrillResult, Settings};
 use crate::core::study::{Collection, Filter};
-use crate::core::text::{normalize, word_diff};
+use crate::core::text::{answer_key, word_diff};
 use drill::DrillSession;
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +27,8 @@ pub enum Action {
     Select,
     /// Study every deck.
     StudyAll,
+    /// Open the tag list.
+    Tags,
     /// Back one screen (quit from home).
     Back,
     /// Quit now.
@@ -74,6 +76,8 @@ pub enum Mode {
     Summary,
     /// Scenario list.
     Drills,
+    /// Tag list.
+    Tags,
     /// Answering a drill step.
     Drill,
     /// Feedback on a drill step.
@@ -151,6 +155,8 @@ pub enum Screen {
     Drills,
     /// A drill.
     Drill(Box<DrillSession>),
+    /// Tag list: (tags with their item counts, selection).
+    Tags(Vec<(String, usize)>, usize),
 }
 
 /// The whole app state.
@@ -248,6 +254,7 @@ impl State {
             Screen::Home => Mode::Home,
             Screen::Summary(_) => Mode::Summary,
             Screen::Drills => Mode::Drills,
+            Screen::Tags(..) => Mode::Tags,
             Screen::Drill(d) => {
                 if d.feedback.is_some() || d.finished {
                     Mode::DrillFeedback
@@ -306,7 +313,7 @@ impl State {
             .0
             .card(it.card as usize);
         match card.kind {
-            CardKind::Typed => Some(normalize(&sh.typed) == normalize(card.back)),
+            CardKind::Typed => Some(answer_key(&sh.typed) == answer_key(card.back)),
             CardKind::MultipleChoice | CardKind::TrueFalse => sh
                 .picked
                 .map(|p| self.options(sh.item).get(p).map(String::as_str) == Some(card.back)),
@@ -428,6 +435,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 Action::Up => state.home_sel = state.home_sel.saturating_sub(1),
                 Action::Down => state.home_sel = (state.home_sel + 1).min(state.home_rows() - 1),
                 Action::Back => state.quit = true,
+                Action::Tags => next = Screen::Tags(state.col.all_tags(), 0),
                 Action::StudyAll => {
                     state.start(Filter::All, "All decks".into());
                     next = std::mem::replace(&mut state.screen, Screen::Home);
@@ -485,6 +493,25 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 None => (Screen::Drills, vec![]),
             },
             _ => (Screen::Drills, vec![]),
+        },
+        Screen::Tags(tags, sel) => match action {
+            Action::Up => (Screen::Tags(tags, sel.saturating_sub(1)), vec![]),
+            Action::Down => {
+                let last = tags.len().saturating_sub(1);
+                (Screen::Tags(tags, (sel + 1).min(last)), vec![])
+            }
+            Action::Back => (Screen::Home, vec![]),
+            Action::Select => match tags.get(sel).map(|t| t.0.clone()) {
+                Some(tag) => {
+                    state.start(Filter::Tag(tag.clone()), format!("Tag: {tag}"));
+                    match std::mem::replace(&mut state.screen, Screen::Home) {
+                        Screen::Home => (Screen::Tags(tags, sel), vec![]),
+                        started => (started, vec![]),
+                    }
+                }
+                None => (Screen::Tags(tags, sel), vec![]),
+            },
+            _ => (Screen::Tags(tags, sel), vec![]),
         },
         Screen::Drill(mut d) => {
             if action == Action::Back || (d.finished && action == Action::Select) {

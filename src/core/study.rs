@@ -455,6 +455,26 @@ impl Collection {
         e
     }
 
+    /// Every tag of every card (deck tags included), sorted, with its item count.
+    pub fn all_tags(&self) -> Vec<(String, usize)> {
+        let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for it in &self.items {
+            let (deck, _) = &self.library.decks[it.deck as usize];
+            for t in deck
+                .tags
+                .iter()
+                .map(String::as_str)
+                .chain(deck.card_tags(it.card as usize))
+            {
+                *counts.entry(t).or_default() += 1;
+            }
+        }
+        counts
+            .into_iter()
+            .map(|(t, n)| (t.to_string(), n))
+            .collect()
+    }
+
     /// Items whose card or deck carries any of `tags`.
     pub fn with_tags(&self, tags: &[&str]) -> Vec<usize> {
         (0..self.items.len())

@@ -95,6 +95,69 @@ pub fn normalize(input: &str) -> String {
     out
 }
 
+fn number_word(w: &str) -> Option<u64> {
+    const UNITS: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 8] = [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    UNITS
+        .iter()
+        .position(|u| *u == w)
+        .map(|i| i as u64)
+        .or_else(|| {
+            TENS.iter()
+                .position(|t| *t == w)
+                .map(|i| (i as u64 + 2) * 10)
+        })
+}
+
+/// The comparison key of a typed answer: [`normalize`]d, with numbers written as
+/// words turned into digits ("ninety days" and "90 Days." compare equal).
+pub fn answer_key(input: &str) -> String {
+    let norm = normalize(input);
+    let mut out: Vec<String> = Vec::new();
+    let mut acc: Option<u64> = None;
+    for w in norm.split(' ').filter(|w| !w.is_empty()) {
+        if let Some(n) = number_word(w) {
+            acc = Some(acc.unwrap_or(0) + n);
+        } else if w == "hundred" && acc.is_some() {
+            acc = acc.map(|a| a * 100);
+        } else if w == "and" && acc.is_some() {
+            // "one hundred and eighty"
+        } else {
+            if let Some(a) = acc.take() {
+                out.push(a.to_string());
+            }
+            out.push(w.to_string());
+        }
+    }
+    if let Some(a) = acc {
+        out.push(a.to_string());
+    }
+    out.join(" ")
+}
+
 /// Levenshtein distance over chars, used to suggest the nearest titles.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -114,12 +177,12 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// A word-level diff of a typed answer against the expected one, for display:
 /// each expected word paired with whether the typed answer had it.
 pub fn word_diff(typed: &str, expected: &str) -> Vec<(String, bool)> {
-    let typed_norm = normalize(typed);
+    let typed_norm = answer_key(typed);
     let typed_words: Vec<&str> = typed_norm.split(' ').collect();
     expected
         .split_whitespace()
         .map(|w| {
-            let n = normalize(w);
+            let n = answer_key(w);
             (
                 w.to_string(),
                 n.is_empty() || typed_words.contains(&n.as_str()),
@@ -162,6 +225,23 @@ mod tests {
     }
 
     #[test]
+    fn typed_answers_accept_number_words() {
+        assert_eq!(answer_key("Ninety days."), "90 days");
+        assert_eq!(
+            answer_key("one hundred and eighty (180) days"),
+            "180 180 days"
+        );
+        assert_eq!(answer_key("twenty-five"), "25");
+        assert_eq!(answer_key("one year"), answer_key("1 Year"));
+        assert_ne!(answer_key("two years"), answer_key("3 years"));
+        assert!(
+            word_diff("ninety days", "90 days")
+                .iter()
+                .all(|(_, ok)| *ok)
+        );
+    }
+
+    #[test]
     fn edit_distance_works() {
         assert_eq!(edit_distance("tardyness", "tardiness"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
@@ -170,6 +250,8 @@ mod tests {
     #[test]
     fn word_diff_marks_missing_words() {
         let d = word_diff("ninety", "90 days");
+        assert_eq!(d, vec![("90".into(), true), ("days".into(), false)]);
+        let d = word_diff("sixty", "90 days");
         assert_eq!(d, vec![("90".into(), false), ("days".into(), false)]);
         let d = word_diff("90 Days", "90 days.");
         assert!(d.iter().all(|(_, ok)| *ok));

@@ -48,6 +48,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         Screen::Home => "Decks".to_string(),
         Screen::Study(s) | Screen::Summary(s) => clean(&s.title),
         Screen::Drills => "Scenario drills".into(),
+        Screen::Tags(..) => "Study by tag".into(),
         Screen::Drill(d) => state
             .scenarios
             .get(d.scenario)
@@ -70,6 +71,7 @@ pub fn render(state: &State, frame: &mut Frame) {
         Screen::Study(s) => study(state, s, frame, body),
         Screen::Summary(s) => summary(state, s, frame, body),
         Screen::Drills => drills(state, frame, body),
+        Screen::Tags(tags, sel) => tag_list(state, tags, *sel, frame, body),
         Screen::Drill(_) => drill(state, frame, body),
     }
     if let Some(m) = &state.message {
@@ -351,6 +353,51 @@ fn summary(state: &State, s: &Session, frame: &mut Frame, area: Rect) {
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Summary ")),
         area,
     );
+}
+
+fn tag_list(state: &State, tags: &[(String, usize)], sel: usize, frame: &mut Frame, area: Rect) {
+    let visible = area.height.saturating_sub(3) as usize;
+    let skip = sel.saturating_sub(visible.saturating_sub(1));
+    // Counts only for the rows on screen: tags can be many and collections large.
+    let rows: Vec<Row> = tags
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .take(visible.max(1))
+        .map(|(i, (t, n))| {
+            let c = state.col.counts(&Filter::Tag(t.clone()), state.now);
+            let r = Row::new(vec![
+                Cell::from(clean(t)),
+                Cell::from(n.to_string()),
+                Cell::from(c.new.to_string()).style(Style::new().fg(Color::Blue)),
+                Cell::from(c.due.to_string()).style(Style::new().fg(Color::Green)),
+            ]);
+            if i == sel {
+                r.style(Style::new().add_modifier(Modifier::REVERSED))
+            } else {
+                r
+            }
+        })
+        .collect();
+    let t = Table::new(
+        rows,
+        [
+            Constraint::Min(30),
+            Constraint::Length(7),
+            Constraint::Length(6),
+            Constraint::Length(6),
+        ],
+    )
+    .header(
+        Row::new(vec!["Tag", "Cards", "New", "Due"])
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+    )
+    .block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" Tags ({}) ", tags.len())),
+    );
+    frame.render_widget(t, area);
 }
 
 fn drills(state: &State, frame: &mut Frame, area: Rect) {
