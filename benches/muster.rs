@@ -79,34 +79,28 @@ fn bench_answer(c: &mut Criterion) {
 }
 
 fn bench_engine(c: &mut Criterion) {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/apd/apd-16-both-raises.json"
-    ))
-    .expect("scenario");
-    let (case, policy) = muster::core::worksheet::parse_case(
-        "b.json",
-        &text,
-        &muster::core::policy::Policy::bundled,
-    )
-    .expect("case");
-    c.bench_function("worksheet_evaluate_apd_4_priors", |b| {
-        b.iter(|| black_box(muster::core::worksheet::evaluate(black_box(&case), &policy)))
-    });
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/md/md-09-third-b-moves-to-c.json"
-    ))
-    .expect("scenario");
-    let (case, policy) = muster::core::worksheet::parse_case(
-        "b.json",
-        &text,
-        &muster::core::policy::Policy::bundled,
-    )
-    .expect("case");
-    c.bench_function("worksheet_evaluate_md_repeat", |b| {
-        b.iter(|| black_box(muster::core::worksheet::evaluate(black_box(&case), &policy)))
-    });
+    for (name, file) in [
+        (
+            "worksheet_evaluate_apd_4_priors",
+            "apd/apd-16-both-raises.json",
+        ),
+        (
+            "worksheet_evaluate_md_repeat",
+            "md/md-09-third-b-moves-to-c.json",
+        ),
+    ] {
+        let path = format!("{}/scenarios/{file}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).expect("scenario");
+        let (case, policy) = muster::core::worksheet::parse_case(
+            &path,
+            &text,
+            &muster::core::policy::Policy::bundled,
+        )
+        .expect("case");
+        c.bench_function(name, |b| {
+            b.iter(|| black_box(muster::core::worksheet::evaluate(black_box(&case), &policy)))
+        });
+    }
 }
 
 criterion_group!(benches, bench_launch, bench_answer, bench_engine);

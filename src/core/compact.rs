@@ -3,7 +3,7 @@
 //! more than its file. Parsed in one pass with a `DeserializeSeed`, without a String
 //! per field; bundled decks borrow the text embedded in the binary.
 use crate::core::deck::{CardKind, CardView, validate_view};
-use crate::core::error::{Diagnostic, LoadError, Reporter, from_serde};
+use crate::core::error::{LoadError, Reporter, from_serde};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
@@ -173,15 +173,8 @@ impl LoadedDeck {
     /// Reads a deck file.
     pub fn load(path: &std::path::Path, require_source: bool) -> Result<LoadedDeck, LoadError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            LoadError(vec![Diagnostic {
-                file: file.clone(),
-                line: 0,
-                col: 0,
-                path: String::new(),
-                message: format!("cannot read: {e}"),
-            }])
-        })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| crate::core::error::read_error(&file, &e))?;
         Self::parse(&file, Cow::Owned(text), require_source)
     }
 }

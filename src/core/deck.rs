@@ -3,7 +3,6 @@
 use crate::core::compact::LoadedDeck;
 use crate::core::error::{Diagnostic, LoadError, Reporter, from_serde};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 
 /// The kinds of card a deck may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -146,21 +145,6 @@ impl Deck {
         let mut r = Reporter::new(file, text);
         deck.validate(&mut r, require_source);
         r.finish().map(|()| deck)
-    }
-
-    /// Reads a deck from disk.
-    pub fn load(path: &Path, require_source: bool) -> Result<Deck, LoadError> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            LoadError(vec![Diagnostic {
-                file: file.clone(),
-                line: 0,
-                col: 0,
-                path: String::new(),
-                message: format!("cannot read: {e}"),
-            }])
-        })?;
-        Self::parse(&file, &text, require_source)
     }
 
     fn validate(&self, r: &mut Reporter<'_>, require_source: bool) {

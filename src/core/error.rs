@@ -97,6 +97,17 @@ impl<'a> Reporter<'a> {
     }
 }
 
+/// A file that could not be read.
+pub fn read_error(file: &str, e: &std::io::Error) -> LoadError {
+    LoadError(vec![Diagnostic {
+        file: file.to_string(),
+        line: 0,
+        col: 0,
+        path: String::new(),
+        message: format!("cannot read: {e}"),
+    }])
+}
+
 /// Turns a serde_json error into a diagnostic with its line and column.
 pub fn from_serde(file: &str, err: &serde_json::Error) -> Diagnostic {
     let msg = err.to_string();

@@ -1,7 +1,7 @@
 //! The discipline engine: works a case through a policy's worksheet and explains each
 //! step with the manual's section. Pure: the same case always gives the same sheet.
 //! `muster worksheet FILE` prints [`Worksheet`] as JSON (see the worksheet contract).
-use crate::core::error::{Diagnostic, LoadError, Reporter, from_serde};
+use crate::core::error::{LoadError, Reporter, from_serde};
 use crate::core::policy::{Discipline, Model, Policy, Resolved, Span};
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -908,13 +908,7 @@ pub fn run(file: &str, text: &str) -> Result<Worksheet, LoadError> {
 
 /// A diagnostic for an unreadable file.
 pub fn io_error(file: &str, e: &std::io::Error) -> LoadError {
-    LoadError(vec![Diagnostic {
-        file: file.to_string(),
-        line: 0,
-        col: 0,
-        path: String::new(),
-        message: format!("cannot read: {e}"),
-    }])
+    crate::core::error::read_error(file, e)
 }
 
 #[cfg(test)]
