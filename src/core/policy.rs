@@ -543,18 +543,25 @@ impl Policy {
     /// Resolves a case's violation text (id or title, tolerant of case, punctuation
     /// and spacing; parenthetical notes ignored).
     pub fn resolve(&self, text: &str) -> Option<Resolved> {
-        let without_parens = strip_parens(text);
-        let keys = [normalize(text), normalize(&without_parens)];
-        if let Some(i) = self
-            .violations
+        // The text as given first (a parenthetical can be what tells two examples
+        // apart), then without its parenthetical notes.
+        [normalize(text), normalize(&strip_parens(text))]
             .iter()
-            .position(|v| self.names(v).iter().any(|n| keys.contains(n)))
-        {
+            .find_map(|key| self.resolve_key(key))
+    }
+
+    fn resolve_key(&self, key: &str) -> Option<Resolved> {
+        if let Some(i) = self.violations.iter().position(|v| {
+            self.names(v).iter().any(|n| n == key)
+                || v.note
+                    .as_ref()
+                    .is_some_and(|note| normalize(&format!("{} {note}", v.title)) == key)
+        }) {
             return Some(Resolved::Listed(i));
         }
         self.special
             .iter()
-            .position(|s| keys.contains(&normalize(&s.id)) || keys.contains(&normalize(&s.title)))
+            .position(|s| normalize(&s.id) == key || normalize(&s.title) == key)
             .map(Resolved::Special)
     }
 

@@ -1266,6 +1266,32 @@ mod tests {
     }
 
     #[test]
+    fn a_parenthetical_that_distinguishes_examples_is_kept() {
+        let w = ws(r#"{"policy":"md-uniform-matrix","current":[
+            {"violation":"Unauthorized vehicle pursuit (no injury)","occurred":"2026-01-12"},
+            {"violation":"Unauthorized vehicle pursuit","occurred":"2026-01-12"},
+            {"violation":"Failure to notify or report to duty assignment (AWOL)","occurred":"2026-01-12"}]}"#);
+        let got: Vec<(&str, &str)> = w
+            .violations
+            .iter()
+            .map(|l| (l.violation.as_str(), l.base.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Unauthorized vehicle pursuit (no injury)", "C"),
+                ("Unauthorized vehicle pursuit", "D"),
+                ("Failure to notify or report to duty assignment", "C")
+            ]
+        );
+        let w = ws(&apd(
+            r#"{"violation":"Lost or Damaged (May also pay to replace)","occurred":"2026-03-02","category":"B"}"#,
+            &[],
+        ));
+        assert_eq!(line(&w).violation, "Lost or Damaged City Property");
+    }
+
+    #[test]
     fn matrix_e_moves_to_f_and_f_is_termination() {
         let cur = r#"{"violation":"Affiliation with known criminals","occurred":"2026-01-12"}"#;
         let w = md(cur, &[("E", "2023-01-12"), ("E", "2025-01-12")]);
