@@ -234,8 +234,20 @@ impl Collection {
     /// covers and the hash it expects, or None (and no change) when it is missing,
     /// unreadable or made with other scheduler settings.
     pub fn load_cache(&mut self, path: &std::path::Path) -> Option<(u64, u64)> {
-        let bytes = std::fs::read(path).ok()?;
-        let mut r = Reader { b: &bytes, i: 0 };
+        let file = std::fs::File::open(path).ok()?;
+        let got = self.read_cache(&mut std::io::BufReader::with_capacity(64 * 1024, file));
+        if got.is_none() {
+            // States may be half-filled: start clean so the caller replays everything.
+            self.reset();
+        }
+        got
+    }
+
+    /// Reads the cache as a stream: no copy of the whole file is held.
+    fn read_cache(&mut self, f: &mut impl std::io::Read) -> Option<(u64, u64)> {
+        let mut head = [0u8; 8 + 8 * 3 + 4];
+        f.read_exact(&mut head).ok()?;
+        let mut r = Reader { b: &head, i: 0 };
         if r.take(CACHE_MAGIC.len())? != CACHE_MAGIC {
             return None;
         }
@@ -244,36 +256,46 @@ impl Collection {
         if r.u64()? != self.config_hash() {
             return None;
         }
+        let days = r.u32()?;
         let mut introduced = HashMap::new();
-        for _ in 0..r.u32()? {
+        for _ in 0..days {
+            let mut d = [0u8; 12];
+            f.read_exact(&mut d).ok()?;
+            let mut r = Reader { b: &d, i: 0 };
             let day = r.u64()? as i64;
             introduced.insert(day, r.u32()? as usize);
         }
-        let n = r.u32()? as usize;
-        let mut updates = Vec::with_capacity(n.min(self.items.len()));
-        for _ in 0..n {
-            let hint = r.u32()? as usize;
-            let dl = r.u16()? as usize;
-            let deck = std::str::from_utf8(r.take(dl)?).ok()?;
-            let kl = r.u16()? as usize;
-            let key = std::str::from_utf8(r.take(kl)?).ok()?;
-            let st = decode_state(&mut r)?;
+        let mut n = [0u8; 4];
+        f.read_exact(&mut n).ok()?;
+        let (mut deck, mut key) = (Vec::new(), Vec::new());
+        let mut rec = [0u8; STATE_BYTES];
+        for _ in 0..u32::from_le_bytes(n) {
+            let mut h = [0u8; 6];
+            f.read_exact(&mut h).ok()?;
+            let hint = u32::from_le_bytes([h[0], h[1], h[2], h[3]]) as usize;
+            deck.resize(usize::from(u16::from_le_bytes([h[4], h[5]])), 0);
+            f.read_exact(&mut deck).ok()?;
+            let mut kl = [0u8; 2];
+            f.read_exact(&mut kl).ok()?;
+            key.resize(usize::from(u16::from_le_bytes(kl)), 0);
+            f.read_exact(&mut key).ok()?;
+            f.read_exact(&mut rec).ok()?;
+            let st = decode_state(&mut Reader { b: &rec, i: 0 })?;
+            let (d, k) = (std::str::from_utf8(&deck).ok()?, std::str::from_utf8(&key).ok()?);
             // Items keep their order while decks are unchanged: try the saved position
             // before the index.
-            let at = if hint < self.items.len() && self.is_item(hint, deck, key) {
+            let at = if hint < self.items.len() && self.is_item(hint, d, k) {
                 Some(hint)
             } else {
-                self.find(deck, key)
+                self.find(d, k)
             };
             if let Some(i) = at {
-                updates.push((i, st));
+                self.states[i] = st;
             }
         }
-        if r.i != bytes.len() {
+        // Nothing may follow the last record.
+        if f.read(&mut [0u8; 1]).ok()? != 0 {
             return None;
-        }
-        for (i, st) in updates {
-            self.states[i] = st;
         }
         self.introduced = introduced;
         Some((covered, tail_hash))
@@ -487,6 +509,8 @@ impl Collection {
 }
 
 const CACHE_MAGIC: &[u8] = b"MUSTERC2";
+/// Bytes of one encoded [`CardState`].
+const STATE_BYTES: usize = 4 + 4 + 4 + 8 + 8 + 4 + 4 + 4 + 8;
 
 fn encode_state(s: &CardState, b: &mut Vec<u8>) {
     let (phase, step) = match s.phase {
@@ -554,9 +578,6 @@ impl<'a> Reader<'a> {
         let s = self.b.get(self.i..self.i.checked_add(n)?)?;
         self.i += n;
         Some(s)
-    }
-    fn u16(&mut self) -> Option<u16> {
-        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
     }
     fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
