@@ -67,7 +67,7 @@ fn cache_plus_tail_equals_full_replay() {
     assert_eq!(with_cache, full_replay(data, later));
     // The 5 learning cards were due again an hour later and were answered again.
     assert_eq!(with_cache.iter().filter(|s| !s.is_new()).count(), 5);
-    assert_eq!(with_cache.iter().map(|s| s.reps).sum::<u32>(), 8);
+    assert_eq!(with_cache.iter().map(|s| u32::from(s.reps)).sum::<u32>(), 8);
     let log = std::fs::read_to_string(data.join("profiles/default/reviews.jsonl")).expect("log");
     assert_eq!(log.lines().count(), 8);
 }

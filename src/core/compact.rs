@@ -16,7 +16,7 @@ struct Sp(u32, u32);
 const SIDE: u32 = 1 << 31;
 const NONE: Sp = Sp(u32::MAX, 0);
 
-/// One card: spans into the deck's text.
+/// One card as parsed: spans into the deck's text.
 #[derive(Debug, Clone, Copy)]
 struct Rec {
     id: Sp,
@@ -26,6 +26,18 @@ struct Rec {
     source: Sp,
     options: (u32, u16),
     tags: (u32, u16),
+    kind: CardKind,
+}
+
+/// One card as kept: 40 bytes. The rarely present parts (extra, options, tags) sit
+/// in `lists` as three entries starting at `aux` (`u32::MAX` when none).
+#[derive(Debug, Clone, Copy)]
+struct Slim {
+    id: Sp,
+    front: Sp,
+    back: Sp,
+    source: Sp,
+    aux: u32,
     kind: CardKind,
 }
 
@@ -44,7 +56,7 @@ pub struct LoadedDeck {
     pub notes: Option<String>,
     text: Cow<'static, str>,
     side: String,
-    recs: Vec<Rec>,
+    recs: Vec<Slim>,
     lists: Vec<Sp>,
 }
 
@@ -90,9 +102,18 @@ impl LoadedDeck {
         self.get(self.recs[i].front)
     }
 
+    /// (extra, options, tags) of card `i`.
+    fn aux(&self, i: usize) -> (Sp, (u32, u32), (u32, u32)) {
+        let a = self.recs[i].aux as usize;
+        match self.lists.get(a..a + 3) {
+            Some([extra, opt, tags]) => (*extra, (opt.0, opt.1), (tags.0, tags.1)),
+            _ => (NONE, (0, 0), (0, 0)),
+        }
+    }
+
     /// Whether card `i` (or the deck) carries `tag`.
     pub fn has_tag(&self, i: usize, tag: &str) -> bool {
-        let (start, n) = self.recs[i].tags;
+        let (start, n) = self.aux(i).2;
         self.tags.iter().any(|t| t == tag)
             || self.lists[start as usize..start as usize + n as usize]
                 .iter()
@@ -101,7 +122,7 @@ impl LoadedDeck {
 
     /// Card `i`'s tags.
     pub fn card_tags(&self, i: usize) -> Vec<&str> {
-        let (start, n) = self.recs[i].tags;
+        let (start, n) = self.aux(i).2;
         self.lists[start as usize..start as usize + n as usize]
             .iter()
             .map(|sp| self.get(*sp))
@@ -111,13 +132,13 @@ impl LoadedDeck {
     /// A view of card `i`.
     pub fn card(&self, i: usize) -> CardView<'_> {
         let r = &self.recs[i];
-        let (start, n) = r.options;
+        let (extra, (start, n), _) = self.aux(i);
         CardView {
             id: self.get(r.id),
             front: self.get(r.front),
             back: self.get(r.back),
             kind: r.kind,
-            extra: self.opt(r.extra),
+            extra: self.opt(extra),
             source: self.opt(r.source),
             options: self.lists[start as usize..start as usize + n as usize]
                 .iter()
@@ -185,7 +206,7 @@ struct Head {
     source: String,
     tags: Vec<String>,
     notes: Option<String>,
-    recs: Vec<Rec>,
+    recs: Vec<Slim>,
 }
 
 /// Stores a string: borrowed ones as spans into the text, escaped ones in `side`.
@@ -326,18 +347,18 @@ struct CardsSeed<'s> {
 }
 
 impl<'de> DeserializeSeed<'de> for CardsSeed<'_> {
-    type Value = Vec<Rec>;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Vec<Rec>, D::Error> {
+    type Value = Vec<Slim>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Vec<Slim>, D::Error> {
         d.deserialize_seq(self)
     }
 }
 
 impl<'de> Visitor<'de> for CardsSeed<'_> {
-    type Value = Vec<Rec>;
+    type Value = Vec<Slim>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a list of cards")
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Rec>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Slim>, A::Error> {
         let mut recs = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         while let Some(r) = seq.next_element_seed(CardSeed {
             base: self.base,
@@ -345,7 +366,23 @@ impl<'de> Visitor<'de> for CardsSeed<'_> {
             side: &mut *self.side,
             lists: &mut *self.lists,
         })? {
-            recs.push(r);
+            let aux = if r.extra == NONE && r.options.1 == 0 && r.tags.1 == 0 {
+                u32::MAX
+            } else {
+                let at = self.lists.len();
+                self.lists.push(r.extra);
+                self.lists.push(Sp(r.options.0, u32::from(r.options.1)));
+                self.lists.push(Sp(r.tags.0, u32::from(r.tags.1)));
+                u32::try_from(at).map_err(|_| de::Error::custom("deck too large"))?
+            };
+            recs.push(Slim {
+                id: r.id,
+                front: r.front,
+                back: r.back,
+                source: r.source,
+                aux,
+                kind: r.kind,
+            });
         }
         recs.shrink_to_fit();
         Ok(recs)

@@ -67,17 +67,17 @@ pub struct CardState {
     /// When it is next due (unix ms); 0 for new cards.
     pub due: i64,
     /// Last review time (unix ms).
-    pub last_review: Option<i64>,
+    pub last_review: Option<std::num::NonZeroI64>,
     /// Scheduled interval in days (review phase).
     pub interval_days: u32,
     /// Number of reviews.
-    pub reps: u32,
+    pub reps: u16,
     /// Number of lapses (Again in review phase).
-    pub lapses: u32,
+    pub lapses: u16,
     /// Suspended by the user.
     pub suspended: bool,
     /// Hidden until this study day (exclusive) when buried.
-    pub buried_until_day: Option<i64>,
+    pub buried_until_day: Option<i32>,
 }
 
 impl CardState {
@@ -91,7 +91,7 @@ impl CardState {
     }
     /// Not suspended and not buried on study day `today`.
     pub fn available(&self, today: i64) -> bool {
-        !self.suspended && self.buried_until_day.is_none_or(|d| today >= d)
+        !self.suspended && self.buried_until_day.is_none_or(|d| today >= i64::from(d))
     }
 }
 
@@ -169,6 +169,7 @@ impl Scheduler {
     fn memories_after(&self, state: &CardState, now: i64) -> Option<[MemoryState; 4]> {
         let days = state
             .last_review
+            .map(std::num::NonZeroI64::get)
             .map(|l| ((now - l).max(0) / DAY) as u32)
             .unwrap_or(0);
         let next = self
@@ -202,8 +203,8 @@ impl Scheduler {
         let memory = all.map(|m| m[rating as usize - 1]).or(state.memory);
         let mut next = CardState {
             memory,
-            last_review: Some(now),
-            reps: state.reps + 1,
+            last_review: std::num::NonZeroI64::new(now),
+            reps: state.reps.saturating_add(1),
             ..*state
         };
         let graduate = |next: &mut CardState, floor: u32| {
@@ -247,7 +248,7 @@ impl Scheduler {
                 }
             }
             (Phase::Review, Rating::Again) => {
-                next.lapses += 1;
+                next.lapses = next.lapses.saturating_add(1);
                 if relearn.is_empty() {
                     graduate(&mut next, 1);
                 } else {
@@ -315,7 +316,7 @@ impl Scheduler {
                 ..*state
             },
             Op::Bury => CardState {
-                buried_until_day: Some(entry_day + 1),
+                buried_until_day: i32::try_from(entry_day + 1).ok(),
                 ..*state
             },
             Op::MakeDue => {
@@ -442,5 +443,18 @@ mod tests {
         assert_eq!(format_interval(MINUTE), "1m");
         assert_eq!(format_interval(3 * DAY), "3d");
         assert_eq!(format_interval(400 * DAY), "1.1y");
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    /// The state is kept for every card: its size is part of the memory budget.
+    #[test]
+    fn card_state_stays_small() {
+        assert!(
+            std::mem::size_of::<super::CardState>() <= 48,
+            "{}",
+            std::mem::size_of::<super::CardState>()
+        );
     }
 }

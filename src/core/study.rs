@@ -281,7 +281,10 @@ impl Collection {
             f.read_exact(&mut key).ok()?;
             f.read_exact(&mut rec).ok()?;
             let st = decode_state(&mut Reader { b: &rec, i: 0 })?;
-            let (d, k) = (std::str::from_utf8(&deck).ok()?, std::str::from_utf8(&key).ok()?);
+            let (d, k) = (
+                std::str::from_utf8(&deck).ok()?,
+                std::str::from_utf8(&key).ok()?,
+            );
             // Items keep their order while decks are unchanged: try the saved position
             // before the index.
             let at = if hint < self.items.len() && self.is_item(hint, d, k) {
@@ -532,11 +535,15 @@ fn encode_state(s: &CardState, b: &mut Vec<u8>) {
     b.extend_from_slice(&m.stability.to_le_bytes());
     b.extend_from_slice(&m.difficulty.to_le_bytes());
     b.extend_from_slice(&s.due.to_le_bytes());
-    b.extend_from_slice(&s.last_review.unwrap_or(i64::MIN).to_le_bytes());
+    b.extend_from_slice(
+        &s.last_review
+            .map_or(i64::MIN, std::num::NonZeroI64::get)
+            .to_le_bytes(),
+    );
     b.extend_from_slice(&s.interval_days.to_le_bytes());
-    b.extend_from_slice(&s.reps.to_le_bytes());
-    b.extend_from_slice(&s.lapses.to_le_bytes());
-    b.extend_from_slice(&s.buried_until_day.unwrap_or(i64::MIN).to_le_bytes());
+    b.extend_from_slice(&u32::from(s.reps).to_le_bytes());
+    b.extend_from_slice(&u32::from(s.lapses).to_le_bytes());
+    b.extend_from_slice(&s.buried_until_day.map_or(i64::MIN, i64::from).to_le_bytes());
 }
 
 fn decode_state(r: &mut Reader<'_>) -> Option<CardState> {
@@ -559,11 +566,11 @@ fn decode_state(r: &mut Reader<'_>) -> Option<CardState> {
         }),
         suspended: h[3] == 1,
         due: r.u64()? as i64,
-        last_review: opt(r.u64()? as i64),
+        last_review: opt(r.u64()? as i64).and_then(std::num::NonZeroI64::new),
         interval_days: r.u32()?,
-        reps: r.u32()?,
-        lapses: r.u32()?,
-        buried_until_day: opt(r.u64()? as i64),
+        reps: u16::try_from(r.u32()?).unwrap_or(u16::MAX),
+        lapses: u16::try_from(r.u32()?).unwrap_or(u16::MAX),
+        buried_until_day: opt(r.u64()? as i64).and_then(|d| i32::try_from(d).ok()),
     })
 }
 
