@@ -76,6 +76,22 @@ fn bench_answer(c: &mut Criterion) {
         })
     });
     assert!(answered > 0);
+    // The floor: the fsync'd append alone, on the same disk.
+    let mut raw = muster::core::review_log::ReviewLog::open_append(&dir.path().join("raw.jsonl"))
+        .expect("log")
+        .0;
+    let entry = muster::core::review_log::Entry {
+        t: NOW,
+        deck: "synth".into(),
+        card: "c1".into(),
+        op: muster::core::review_log::Op::Review,
+        r: 3,
+        ms: 4000,
+        of: None,
+    };
+    c.bench_function("log_append_fsync_alone", |b| {
+        b.iter(|| raw.append(&entry).expect("append"))
+    });
 }
 
 fn bench_engine(c: &mut Criterion) {

@@ -5,7 +5,7 @@ use crate::app::keymap::{Key, lookup};
 use crate::app::{Effect, State, update};
 use crate::cli::{Cli, Command};
 use crate::core::deck::Library;
-use crate::core::review_log::{ReviewLog, prefix_hash, replay};
+use crate::core::review_log::{ReviewLog, prefix_hash, replay_file};
 use crate::core::scheduler::Scheduler;
 use crate::core::store::{Profile, append_line, default_data_dir, read_drills};
 use crate::core::study::{Collection, Filter, cache_header};
@@ -62,26 +62,26 @@ pub fn load(cli: &Cli, now: i64) -> Result<Loaded, (String, u8)> {
         .filter(|(covered, hash)| prefix_hash(&log_path, *covered) == Some(*hash))
         .and_then(|_| col.load_cache(&cache_path))
         .map_or(0, |(covered, _)| covered);
-    let open = |from| {
-        ReviewLog::open_from(&log_path, from).map_err(|e| {
+    let (log, repaired) = ReviewLog::open_append(&log_path).map_err(|e| {
+        (
+            format!("muster: cannot open review log {}: {e}", log_path.display()),
+            1,
+        )
+    })?;
+    let replay = |col: &mut Collection, from| {
+        replay_file(&log_path, from, |e| col.apply_ref(e)).map_err(|e| {
             (
-                format!("muster: cannot open review log {}: {e}", log_path.display()),
+                format!("muster: cannot read review log {}: {e}", log_path.display()),
                 1,
             )
         })
     };
-    let (mut log, mut bytes, start, opened) = open(cached)?;
-    let mut repaired = opened.repaired_torn_tail;
-    let mut report = replay(&bytes, 1, |e| col.apply_ref(e)).1;
-    if start > 0 && report.unmatched_undo > 0 {
+    let mut report = replay(&mut col, cached)?;
+    if cached > 0 && report.unmatched_undo > 0 {
         // An undo of a review before the cached point: replay everything.
         col.reset();
-        let reopened;
-        (log, bytes, _, reopened) = open(0)?;
-        repaired = repaired.or(reopened.repaired_torn_tail);
-        report = replay(&bytes, 1, |e| col.apply_ref(e)).1;
+        report = replay(&mut col, 0)?;
     }
-    drop(bytes);
     let mut state = State::new(col, Vec::new(), settings, profile.name.clone(), now);
     state.drill_results = read_drills(&profile.drills_path());
     state.problems = problems;

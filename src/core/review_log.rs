@@ -173,16 +173,46 @@ pub fn scan<'a>(
     (good_end, report)
 }
 
-/// Calls `f` with every effective entry of `bytes` (reviews cancelled by an undo in the
-/// same bytes are skipped; undo lines themselves are not passed on).
-pub fn replay<'a>(
-    bytes: &'a [u8],
-    first_line: usize,
-    mut f: impl FnMut(&EntryRef<'a>),
-) -> (usize, LoadReport) {
+/// Calls `f` for each complete line of the file from byte `from`, reading 1 MiB at a
+/// time; returns the number of lines seen. A last line without its newline is left out.
+fn for_each_line(path: &Path, from: u64, mut f: impl FnMut(&[u8])) -> io::Result<usize> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(from))?;
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
+    let mut chunk = vec![0u8; 1 << 20];
+    let mut lines = 0;
+    loop {
+        let n = file.read(&mut chunk)?;
+        if n == 0 {
+            return Ok(lines);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let cut = buf.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
+        for line in buf[..cut].split_inclusive(|b| *b == b'\n') {
+            f(line);
+            lines += 1;
+        }
+        buf.drain(..cut);
+    }
+}
+
+/// Replays the log file from byte `from` (0: all of it) without holding it in
+/// memory: undo lines are collected in a first pass, then every effective entry is
+/// passed to `f` in a second. A `from` past the end replays everything.
+pub fn replay_file(
+    path: &Path,
+    from: u64,
+    mut f: impl FnMut(&EntryRef<'_>),
+) -> io::Result<LoadReport> {
+    let len = match std::fs::metadata(path) {
+        Ok(m) => m.len(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(LoadReport::default()),
+        Err(e) => return Err(e),
+    };
+    let from = if from <= len { from } else { 0 };
     let mut undone: HashSet<(String, String, i64)> = HashSet::new();
-    // Undo lines are rare: find them first with a cheap substring test.
-    for line in bytes.split(|b| *b == b'\n') {
+    for_each_line(path, from, |line| {
         if line.windows(6).any(|w| w == b"\"undo\"")
             && let Some(e) = std::str::from_utf8(line)
                 .ok()
@@ -191,17 +221,23 @@ pub fn replay<'a>(
         {
             undone.insert((e.deck.to_string(), e.card.to_string(), of));
         }
-    }
-    let (end, mut report) = scan(bytes, first_line, |e| {
-        let cancelled = e.op == Op::Review
-            && !undone.is_empty()
-            && undone.remove(&(e.deck.to_string(), e.card.to_string(), e.t));
-        if e.op != Op::Undo && !cancelled {
-            f(&e);
-        }
-    });
+    })?;
+    let mut report = LoadReport::default();
+    let mut n = 0;
+    for_each_line(path, from, |line| {
+        n += 1;
+        let (_, r) = scan(line, n, |e| {
+            let cancelled = e.op == Op::Review
+                && !undone.is_empty()
+                && undone.remove(&(e.deck.to_string(), e.card.to_string(), e.t));
+            if e.op != Op::Undo && !cancelled {
+                f(&e);
+            }
+        });
+        report.bad_lines.extend(r.bad_lines);
+    })?;
     report.unmatched_undo = undone.len();
-    (end, report)
+    Ok(report)
 }
 
 /// Parses log text into owned entries (all of them, undo lines included).
@@ -212,10 +248,10 @@ pub fn parse(text: &str) -> (Vec<Entry>, usize, LoadReport) {
 }
 
 impl ReviewLog {
-    /// Opens (creating if needed) the log at `path` and reads it from byte `from`
-    /// (0 for all of it; a `from` past the end reads all of it). A torn last line is
-    /// truncated away and reported. Returns the bytes read and where they start.
-    pub fn open_from(path: &Path, from: u64) -> io::Result<(ReviewLog, Vec<u8>, u64, LoadReport)> {
+    /// Opens (creating if needed) the log at `path` for appending. A torn last line
+    /// (a write cut short by a crash) is cut off; its length is returned so it can be
+    /// reported once. Only the end of the file is read.
+    pub fn open_append(path: &Path) -> io::Result<(ReviewLog, Option<usize>)> {
         use std::io::{Read, Seek, SeekFrom};
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
@@ -226,25 +262,37 @@ impl ReviewLog {
             .append(true)
             .open(path)?;
         let len = file.metadata()?.len();
-        let start = if from <= len { from } else { 0 };
-        file.seek(SeekFrom::Start(start))?;
-        let mut bytes = Vec::with_capacity((len - start) as usize);
-        file.read_to_end(&mut bytes)?;
-        // Only the torn-tail check is needed here; entries are read by the caller.
-        let (good_end, report) = scan_tail(&bytes);
-        if report.repaired_torn_tail.is_some() {
-            file.set_len(start + good_end as u64)?;
-            file.sync_all()?;
-            bytes.truncate(good_end);
+        let mut repaired = None;
+        if len > 0 {
+            // Look backwards for the last newline, 64 KiB at a time.
+            let mut end = len;
+            let mut good_end = 0;
+            let mut last = [0u8; 1];
+            file.seek(SeekFrom::Start(len - 1))?;
+            file.read_exact(&mut last)?;
+            if last[0] != b'\n' {
+                while end > 0 {
+                    let start = end.saturating_sub(64 * 1024);
+                    let mut buf = vec![0u8; (end - start) as usize];
+                    file.seek(SeekFrom::Start(start))?;
+                    file.read_exact(&mut buf)?;
+                    if let Some(p) = buf.iter().rposition(|b| *b == b'\n') {
+                        good_end = start + p as u64 + 1;
+                        break;
+                    }
+                    end = start;
+                }
+                file.set_len(good_end)?;
+                file.sync_all()?;
+                repaired = Some((len - good_end) as usize);
+            }
         }
         Ok((
             ReviewLog {
                 path: path.to_path_buf(),
                 file,
             },
-            bytes,
-            start,
-            report,
+            repaired,
         ))
     }
 
@@ -256,12 +304,14 @@ impl ReviewLog {
         }
     }
 
-    /// Opens the log and reads every entry (undo lines included).
+    /// Opens the log and reads every entry (undo lines included): for tools and tests;
+    /// the app streams the log with [`replay_file`] instead.
     pub fn open(path: &Path) -> io::Result<(ReviewLog, Vec<Entry>, LoadReport)> {
-        let (log, bytes, _, mut report) = Self::open_from(path, 0)?;
+        let (log, repaired) = Self::open_append(path)?;
+        let bytes = std::fs::read(path)?;
         let mut entries = Vec::new();
-        let (_, r) = scan(&bytes, 1, |e| entries.push(e.to_owned()));
-        report.bad_lines = r.bad_lines;
+        let (_, mut report) = scan(&bytes, 1, |e| entries.push(e.to_owned()));
+        report.repaired_torn_tail = repaired;
         Ok((log, entries, report))
     }
 
@@ -300,17 +350,6 @@ pub fn prefix_hash(path: &Path, end: u64) -> Option<u64> {
         &String::from_utf8_lossy(&buf),
         &end.to_string(),
     ))
-}
-
-/// Checks only whether the last line is torn: (valid length, report).
-fn scan_tail(bytes: &[u8]) -> (usize, LoadReport) {
-    let mut report = LoadReport::default();
-    if bytes.is_empty() || bytes.last() == Some(&b'\n') {
-        return (bytes.len(), report);
-    }
-    let good_end = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    report.repaired_torn_tail = Some(bytes.len() - good_end);
-    (good_end, report)
 }
 
 #[cfg(test)]
@@ -376,6 +415,46 @@ mod tests {
         assert_eq!(e.len(), 2);
         assert_eq!(end, text.len());
         assert_eq!(rep.bad_lines, vec![2]);
+    }
+
+    #[test]
+    fn replay_file_streams_across_chunks_skips_undone_and_reports_bad_lines() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("reviews.jsonl");
+        let mut text = String::new();
+        // More than one 1 MiB chunk, so lines straddle chunk boundaries.
+        for i in 0..20_000 {
+            text.push_str(
+                &serde_json::to_string(&entry(i, &format!("card-{}", i % 700), 3)).expect("json"),
+            );
+            text.push('\n');
+        }
+        assert!(text.len() > 1 << 20);
+        text.push_str("not json\n");
+        let mut undo = entry(30_000, "card-5", 0);
+        undo.op = Op::Undo;
+        undo.of = Some(5);
+        text.push_str(&serde_json::to_string(&undo).expect("json"));
+        text.push('\n');
+        std::fs::write(&p, &text).expect("write");
+        let mut seen = Vec::new();
+        let report = replay_file(&p, 0, |e| seen.push(e.t)).expect("replay");
+        assert_eq!(seen.len(), 19_999, "one review undone");
+        assert!(!seen.contains(&5));
+        assert!(seen.windows(2).all(|w| w[0] < w[1]), "in file order");
+        assert_eq!(report.bad_lines, vec![20_001]);
+        assert_eq!(report.unmatched_undo, 0);
+        // From the middle: the undo's review is before the start, so it is unmatched.
+        let half = text
+            .find("card-5\"")
+            .map(|i| text[i..].find('\n').map_or(0, |j| i + j + 1))
+            .unwrap_or(0);
+        let report = replay_file(&p, half as u64, |_| {}).expect("replay");
+        assert_eq!(report.unmatched_undo, 1);
+        assert_eq!(
+            replay_file(&dir.path().join("none.jsonl"), 0, |_| {}).expect("missing"),
+            LoadReport::default()
+        );
     }
 
     #[test]
