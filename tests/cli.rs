@@ -174,3 +174,21 @@ fn bundled_card_ids_unique_across_decks_and_no_empty_cards() {
         assert!(d.cards.len() >= 12, "{} has at least 12 cards", d.id);
     }
 }
+
+#[test]
+fn check_rejects_bad_scenarios_and_policies_with_field_paths() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let scen = dir.path().join("s.json");
+    std::fs::write(&scen, "{\"id\":\"s\",\"title\":\"T\",\"policy\":\"apd-sop-2020\",\"narrative\":\"n\",\n \"current\":[{\"violation\":\"Tardiness\",\"occurred\":\"2026-03-02\"}],\n \"asks\":[\"base\"],\"expected\":{\"violations\":[{\"adjusted\":\"C\"}]}}").expect("w");
+    let pol = dir.path().join("p.json");
+    std::fs::write(&pol, "{\"id\":\"x\",\"title\":\"x\",\"source\":\"x\",\"model\":\"matrix\",\n\"categories\":[{\"id\":\"A\",\"description\":\"d\",\"cite\":\"c\",\"levels\":[],\"next\":\"Q\"}],\"violations\":[]}").expect("w");
+    let (code, _, err) = muster(&["check", dir.path().to_str().expect("utf8")]);
+    assert_eq!(code, 2);
+    assert!(err.contains("s.json:3:56: expected.violations[0].adjusted: author expects \"C\" but the engine gives \"A\""), "{err}");
+    assert!(
+        err.contains("p.json:2:")
+            && err.contains("categories[0].levels")
+            && err.contains("categories[0].next: unknown category \"Q\""),
+        "{err}"
+    );
+}
