@@ -223,7 +223,7 @@ fn every_drill_step_of_a_full_worksheet_and_a_matrix_case() {
         s.screen = Screen::Drills;
         update(&mut s, Action::Select);
         let mut step = 0;
-        while s.mode() == Mode::Drill {
+        while matches!(s.mode(), Mode::Drill | Mode::DrillMulti) {
             insta::assert_snapshot!(format!("{id}_step_{step}"), draw(&s, 80, 24).backend());
             update(&mut s, Action::Select);
             insta::assert_snapshot!(

@@ -94,6 +94,7 @@ const ANY: &[Mode] = &[
     Drills,
     Tags,
     Drill,
+    DrillMulti,
     DrillFeedback,
 ];
 
@@ -109,14 +110,14 @@ pub fn table() -> Vec<Binding> {
     vec![
         b(ANY, &[Key::Ctrl('c')], Action::Quit, "quit at once", ""),
         b(
-            &[Home, Drills, Tags, Drill],
+            &[Home, Drills, Tags, Drill, DrillMulti],
             &[Key::Char('k'), Key::Up],
             Action::Up,
             "move up",
             "",
         ),
         b(
-            &[Home, Drills, Tags, Drill],
+            &[Home, Drills, Tags, Drill, DrillMulti],
             &[Key::Char('j'), Key::Down],
             Action::Down,
             "move down",
@@ -255,28 +256,28 @@ pub fn table() -> Vec<Binding> {
             "",
         ),
         b(
-            &[Drill, DrillFeedback],
+            &[Drill, DrillMulti, DrillFeedback],
             &[Key::PageDown, Key::Ctrl('d')],
             Action::ScrollDown,
             "scroll the case text down",
             "",
         ),
         b(
-            &[Drill, DrillFeedback],
+            &[Drill, DrillMulti, DrillFeedback],
             &[Key::PageUp, Key::Ctrl('u')],
             Action::ScrollUp,
             "scroll the case text up",
             "",
         ),
         b(
-            &[Drill],
+            &[DrillMulti],
             &[Key::Char(' ')],
             Action::Toggle,
             "tick / untick (multi-select)",
             "tick",
         ),
         b(
-            &[Drill],
+            &[Drill, DrillMulti],
             &[Key::Enter],
             Action::Select,
             "submit the answer",
@@ -306,6 +307,7 @@ pub fn table() -> Vec<Binding> {
                 Drills,
                 Tags,
                 Drill,
+                DrillMulti,
                 DrillFeedback,
             ],
             &[Key::Char('?')],
@@ -330,6 +332,7 @@ pub fn table() -> Vec<Binding> {
                 Drills,
                 Tags,
                 Drill,
+                DrillMulti,
                 DrillFeedback,
             ],
             &[Key::Char('q'), Key::Esc],
@@ -362,7 +365,9 @@ pub fn lookup(mode: Mode, key: Key) -> Option<Action> {
     match (hit, mode, key) {
         (Some(a), _, _) => Some(a),
         (None, Typing, Key::Char(c)) => Some(Action::Type(c)),
-        (None, Drill, Key::Char(c)) if c.is_ascii_alphanumeric() => Some(Action::Pick(c)),
+        (None, Drill | DrillMulti, Key::Char(c)) if c.is_ascii_alphanumeric() => {
+            Some(Action::Pick(c))
+        }
         _ => None,
     }
 }

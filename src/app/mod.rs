@@ -78,8 +78,10 @@ pub enum Mode {
     Drills,
     /// Tag list.
     Tags,
-    /// Answering a drill step.
+    /// Answering a drill step (pick one).
     Drill,
+    /// Answering a drill step (tick several).
+    DrillMulti,
     /// Feedback on a drill step.
     DrillFeedback,
 }
@@ -258,6 +260,13 @@ impl State {
             Screen::Drill(d) => {
                 if d.feedback.is_some() || d.finished {
                     Mode::DrillFeedback
+                } else if self
+                    .scenarios
+                    .get(d.scenario)
+                    .zip(d.steps.get(d.pos))
+                    .is_some_and(|(l, step)| drill::view(l, step).answer == drill::Answer::Multi)
+                {
+                    Mode::DrillMulti
                 } else {
                     Mode::Drill
                 }

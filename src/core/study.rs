@@ -40,6 +40,8 @@ pub struct Counts {
     pub due: usize,
     /// Answered at least once and in review phase.
     pub learned: usize,
+    /// In the (re)learning steps, due now or later today.
+    pub learning: usize,
 }
 
 /// All items and their states.
@@ -374,6 +376,8 @@ impl Collection {
                 }
                 if s.phase == Phase::Review {
                     c.learned += 1;
+                } else {
+                    c.learning += 1;
                 }
             }
         }
@@ -652,7 +656,8 @@ mod tests {
                 total: 5,
                 new: 5,
                 due: 0,
-                learned: 0
+                learned: 0,
+                learning: 0
             }
         );
         assert_eq!(c.next(&Filter::All, NOW, true, None, 0), Some(0));

@@ -200,9 +200,10 @@ fn study(state: &State, s: &Session, frame: &mut Frame, area: Rect) {
     .areas(area);
     frame.render_widget(
         Line::from(format!(
-            " answered {} · due {} · new {} · {}",
+            " answered {} · due {} · learning {} · new {} · {}",
             s.answered,
             counts.due,
+            counts.learning,
             state
                 .col
                 .new_left_today(state.settings.new_per_day, state.now)
