@@ -186,9 +186,13 @@ impl Collection {
 
     fn apply_event(&mut self, deck: &str, card: &str, op: Op, r: u8, t: i64) {
         // Unknown cards are ignored: their deck may be gone or renamed.
-        let Some(i) = self.find(deck, card) else {
-            return;
-        };
+        if let Some(i) = self.find(deck, card) {
+            self.apply_at(i, op, r, t);
+        }
+    }
+
+    /// Applies an event to item `i` (live answers know their item: no lookup).
+    fn apply_at(&mut self, i: usize, op: Op, r: u8, t: i64) {
         let day = study_day(t, self.utc_offset_secs);
         if op == Op::Review && self.states[i].is_new() {
             *self.introduced.entry(day).or_default() += 1;
@@ -464,7 +468,7 @@ impl Collection {
             of: None,
         };
         let prev = self.states[i];
-        self.apply(&e);
+        self.apply_at(i, e.op, e.r, e.t);
         (e, prev)
     }
 
@@ -480,7 +484,7 @@ impl Collection {
             ms: 0,
             of: None,
         };
-        self.apply(&e);
+        self.apply_at(i, e.op, e.r, e.t);
         e
     }
 
@@ -508,8 +512,9 @@ impl Collection {
     pub fn with_tags(&self, tags: &[&str]) -> Vec<usize> {
         (0..self.items.len())
             .filter(|i| {
-                tags.iter()
-                    .any(|t| self.matches(*i, &Filter::Tag((*t).to_string())))
+                let it = self.items[*i];
+                let (deck, _) = &self.library.decks[it.deck as usize];
+                tags.iter().any(|t| deck.has_tag(it.card as usize, t))
             })
             .collect()
     }
