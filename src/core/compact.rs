@@ -556,6 +556,20 @@ mod tests {
     }
 
     #[test]
+    fn large_decks_still_report_duplicate_ids() {
+        // The duplicate check sorts hashes; make sure it still names both cards at scale.
+        let text = crate::core::synth::deck_json("big", 20_500)
+            .replace("\"id\":\"c20400\"", "\"id\":\"c7\"");
+        let e = LoadedDeck::parse("big.json", text.into(), false).expect_err("duplicate");
+        assert_eq!(e.0.len(), 1, "{e}");
+        assert!(
+            e.to_string()
+                .contains("cards[20400].id: duplicate card id \"c7\" (first used by cards[7])"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn errors_keep_positions() {
         let e = LoadedDeck::parse(
             "x.json",
