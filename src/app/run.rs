@@ -48,7 +48,7 @@ pub fn load(cli: &Cli, now: i64) -> Result<Loaded, (String, u8)> {
         .map_err(|e| (format!("muster: bad settings file: {e}"), 2))?;
     let mut dirs = vec![data.join("decks")];
     dirs.extend(cli.decks.iter().cloned());
-    let library = Library::load(&dirs);
+    let library = Library::load_with_cache(&dirs, Some(&data.join("cache")));
     let problems: Vec<String> = library.problems.iter().map(|e| e.to_string()).collect();
     let log_path = profile.review_log_path();
     let cache_path = profile.dir.join("state.cache");

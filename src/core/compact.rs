@@ -70,7 +70,15 @@ impl LoadedDeck {
         } else {
             (&self.text, sp.0)
         };
-        base.get(off as usize..(off + sp.1) as usize).unwrap_or("")
+        base.get(off as usize..off as usize + sp.1 as usize)
+            .unwrap_or("")
+    }
+
+    /// Entries `start..start + n` of `lists` (empty when out of range).
+    fn list(&self, start: u32, n: u32) -> &[Sp] {
+        self.lists
+            .get(start as usize..start as usize + n as usize)
+            .unwrap_or(&[])
     }
 
     fn opt(&self, sp: Sp) -> Option<&str> {
@@ -115,18 +123,13 @@ impl LoadedDeck {
     pub fn has_tag(&self, i: usize, tag: &str) -> bool {
         let (start, n) = self.aux(i).2;
         self.tags.iter().any(|t| t == tag)
-            || self.lists[start as usize..start as usize + n as usize]
-                .iter()
-                .any(|sp| self.get(*sp) == tag)
+            || self.list(start, n).iter().any(|sp| self.get(*sp) == tag)
     }
 
     /// Card `i`'s tags.
     pub fn card_tags(&self, i: usize) -> Vec<&str> {
         let (start, n) = self.aux(i).2;
-        self.lists[start as usize..start as usize + n as usize]
-            .iter()
-            .map(|sp| self.get(*sp))
-            .collect()
+        self.list(start, n).iter().map(|sp| self.get(*sp)).collect()
     }
 
     /// A view of card `i`.
@@ -140,10 +143,7 @@ impl LoadedDeck {
             kind: r.kind,
             extra: self.opt(extra),
             source: self.opt(r.source),
-            options: self.lists[start as usize..start as usize + n as usize]
-                .iter()
-                .map(|sp| self.get(*sp))
-                .collect(),
+            options: self.list(start, n).iter().map(|sp| self.get(*sp)).collect(),
         }
     }
 
@@ -197,6 +197,199 @@ impl LoadedDeck {
         let text =
             std::fs::read_to_string(path).map_err(|e| crate::core::error::read_error(&file, &e))?;
         Self::parse(&file, Cow::Owned(text), require_source)
+    }
+}
+
+/// Magic and format version of a compiled deck file.
+const COMPILED_MAGIC: &[u8; 8] = b"MUSTERD1";
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&(s.len() as u64).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn put_sp(out: &mut Vec<u8>, sp: Sp) {
+    out.extend_from_slice(&sp.0.to_le_bytes());
+    out.extend_from_slice(&sp.1.to_le_bytes());
+}
+
+fn get_u64(r: &mut impl std::io::Read) -> Option<u64> {
+    let mut b = [0u8; 8];
+    r.read_exact(&mut b).ok()?;
+    Some(u64::from_le_bytes(b))
+}
+
+/// Reads a length-prefixed string of at most `limit` bytes straight into its buffer.
+fn get_str(r: &mut impl std::io::Read, limit: u64) -> Option<String> {
+    let n = get_u64(r)?;
+    if n > limit {
+        return None;
+    }
+    let mut b = vec![0u8; n as usize];
+    r.read_exact(&mut b).ok()?;
+    String::from_utf8(b).ok()
+}
+
+fn sp_at(b: &[u8]) -> Sp {
+    let w = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    Sp(w(0), w(4))
+}
+
+impl LoadedDeck {
+    /// Writes the deck in its compiled form (its text and card records as they are in
+    /// memory), tagged with `fingerprint` (the source file's identity), so the next
+    /// launch can skip JSON parsing and validation.
+    pub fn write_compiled(&self, path: &std::path::Path, fingerprint: &str) -> std::io::Result<()> {
+        crate::core::store::write_atomic_with(path, |w| {
+            // Small pieces go through a scratch buffer; the text is written as it is.
+            let mut out = Vec::with_capacity(1 << 16);
+            out.extend_from_slice(COMPILED_MAGIC);
+            put_str(&mut out, fingerprint);
+            put_str(&mut out, &self.id);
+            put_str(&mut out, &self.title);
+            put_str(&mut out, &self.source);
+            put_str(&mut out, self.notes.as_deref().unwrap_or(""));
+            out.push(u8::from(self.notes.is_some()));
+            out.extend_from_slice(&(self.tags.len() as u64).to_le_bytes());
+            for t in &self.tags {
+                put_str(&mut out, t);
+            }
+            out.extend_from_slice(&(self.text.len() as u64).to_le_bytes());
+            w.write_all(&out)?;
+            w.write_all(self.text.as_bytes())?;
+            out.clear();
+            put_str(&mut out, &self.side);
+            out.extend_from_slice(&(self.lists.len() as u64).to_le_bytes());
+            for sp in &self.lists {
+                put_sp(&mut out, *sp);
+                if out.len() > 1 << 15 {
+                    w.write_all(&out)?;
+                    out.clear();
+                }
+            }
+            out.extend_from_slice(&(self.recs.len() as u64).to_le_bytes());
+            for r in &self.recs {
+                for sp in [r.id, r.front, r.back, r.source] {
+                    put_sp(&mut out, sp);
+                }
+                out.extend_from_slice(&r.aux.to_le_bytes());
+                out.push(r.kind as u8);
+                if out.len() > 1 << 15 {
+                    w.write_all(&out)?;
+                    out.clear();
+                }
+            }
+            w.write_all(&out)
+        })
+    }
+
+    /// Reads a compiled deck written for `fingerprint`; None when the file is missing,
+    /// stale (other fingerprint or format) or damaged in any way.
+    pub fn read_compiled(path: &std::path::Path, fingerprint: &str) -> Option<LoadedDeck> {
+        use std::io::Read;
+        let file = std::fs::File::open(path).ok()?;
+        let limit = file.metadata().ok()?.len();
+        let mut r = std::io::BufReader::with_capacity(1 << 16, file);
+        let mut magic = [0u8; 8];
+        r.read_exact(&mut magic).ok()?;
+        if &magic != COMPILED_MAGIC || get_str(&mut r, limit)? != fingerprint {
+            return None;
+        }
+        let id = get_str(&mut r, limit)?;
+        let title = get_str(&mut r, limit)?;
+        let source = get_str(&mut r, limit)?;
+        let notes_text = get_str(&mut r, limit)?;
+        let mut has_notes = [0u8; 1];
+        r.read_exact(&mut has_notes).ok()?;
+        let ntags = get_u64(&mut r)?.min(limit);
+        let tags = (0..ntags)
+            .map(|_| get_str(&mut r, limit))
+            .collect::<Option<Vec<_>>>()?;
+        let text = get_str(&mut r, limit)?;
+        let side = get_str(&mut r, limit)?;
+        let nlists = get_u64(&mut r)?;
+        if nlists > limit / 8 {
+            return None;
+        }
+        let mut lists = Vec::with_capacity(nlists as usize);
+        let mut b = [0u8; 8];
+        for _ in 0..nlists {
+            r.read_exact(&mut b).ok()?;
+            lists.push(sp_at(&b));
+        }
+        let nrecs = get_u64(&mut r)?;
+        if nrecs > limit / 37 {
+            return None;
+        }
+        let mut recs = Vec::with_capacity(nrecs as usize);
+        let mut rb = [0u8; 37];
+        for _ in 0..nrecs {
+            r.read_exact(&mut rb).ok()?;
+            let kind = match rb[36] {
+                0 => CardKind::Basic,
+                1 => CardKind::TrueFalse,
+                2 => CardKind::MultipleChoice,
+                3 => CardKind::Typed,
+                4 => CardKind::Cloze,
+                _ => return None,
+            };
+            recs.push(Slim {
+                id: sp_at(&rb[0..8]),
+                front: sp_at(&rb[8..16]),
+                back: sp_at(&rb[16..24]),
+                source: sp_at(&rb[24..32]),
+                aux: u32::from_le_bytes([rb[32], rb[33], rb[34], rb[35]]),
+                kind,
+            });
+        }
+        if r.read(&mut [0u8; 1]).ok()? != 0 {
+            return None;
+        }
+        Some(LoadedDeck {
+            id,
+            title,
+            source,
+            tags,
+            notes: (has_notes[0] == 1).then_some(notes_text),
+            text: Cow::Owned(text),
+            side,
+            recs,
+            lists,
+        })
+    }
+
+    /// Loads a deck file through the compiled cache in `cache_dir`: the cached form
+    /// when the file is unchanged (same path, size and modification time), else the
+    /// JSON, validated, then cached for next time.
+    pub fn load_cached(
+        path: &std::path::Path,
+        cache_dir: &std::path::Path,
+    ) -> Result<LoadedDeck, LoadError> {
+        let meta = std::fs::metadata(path)
+            .map_err(|e| crate::core::error::read_error(&path.display().to_string(), &e))?;
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let fingerprint = format!(
+            "{}|{}|{mtime}|{}",
+            path.display(),
+            meta.len(),
+            env!("CARGO_PKG_VERSION")
+        );
+        let name = format!(
+            "{:016x}.deck",
+            crate::core::study::key_hash(&path.display().to_string(), "")
+        );
+        let compiled = cache_dir.join(name);
+        if let Some(d) = Self::read_compiled(&compiled, &fingerprint) {
+            return Ok(d);
+        }
+        let deck = Self::load(path, false)?;
+        // Best effort: without a cache the next launch parses the JSON again.
+        let _ = deck.write_compiled(&compiled, &fingerprint);
+        Ok(deck)
     }
 }
 
@@ -553,6 +746,74 @@ mod tests {
         assert_eq!(d.front(0), "Q \"quoted\" é");
         assert!(d.has_tag(0, "y") && d.has_tag(1, "deck-tag") && !d.has_tag(1, "x"));
         assert_eq!(d.card_tags(0), vec!["x", "y"]);
+    }
+
+    #[test]
+    fn compiled_deck_round_trips_and_rejects_damage() {
+        let d = LoadedDeck::parse("t.json", Cow::Borrowed(TEXT), true).expect("valid");
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("t.deck");
+        d.write_compiled(&p, "fp-1").expect("write");
+        let back = LoadedDeck::read_compiled(&p, "fp-1").expect("read");
+        assert_eq!(
+            (
+                back.id.as_str(),
+                back.title.as_str(),
+                back.tags.clone(),
+                back.notes.clone()
+            ),
+            (
+                d.id.as_str(),
+                d.title.as_str(),
+                d.tags.clone(),
+                d.notes.clone()
+            )
+        );
+        for i in 0..d.len() {
+            assert_eq!(back.card(i), d.card(i));
+            assert_eq!(back.card_tags(i), d.card_tags(i));
+        }
+        assert!(
+            LoadedDeck::read_compiled(&p, "fp-2").is_none(),
+            "stale fingerprint"
+        );
+        let bytes = std::fs::read(&p).expect("read");
+        for cut in 0..bytes.len() {
+            std::fs::write(&p, &bytes[..cut]).expect("w");
+            assert!(
+                LoadedDeck::read_compiled(&p, "fp-1").is_none(),
+                "truncated at {cut}"
+            );
+        }
+        // Corrupt spans never panic: they read as empty text.
+        let mut bad = bytes.clone();
+        let n = bad.len();
+        for b in &mut bad[n - 37..n - 5] {
+            *b = 0xff;
+        }
+        std::fs::write(&p, &bad).expect("w");
+        if let Some(d) = LoadedDeck::read_compiled(&p, "fp-1") {
+            let _ = d.card(d.len() - 1);
+            let _ = d.card_tags(d.len() - 1);
+        }
+    }
+
+    #[test]
+    fn load_cached_reuses_the_compiled_form_until_the_file_changes() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let src = dir.path().join("d.json");
+        std::fs::write(&src, TEXT).expect("w");
+        let cache = dir.path().join("cache");
+        let a = LoadedDeck::load_cached(&src, &cache).expect("first");
+        assert_eq!(std::fs::read_dir(&cache).expect("cache dir").count(), 1);
+        let b = LoadedDeck::load_cached(&src, &cache).expect("second");
+        assert_eq!(a.card(0), b.card(0));
+        // A changed file is parsed (and validated) again.
+        std::fs::write(&src, TEXT.replace("\"back\":\"A\"", "\"back\":\"\"")).expect("w");
+        assert!(
+            LoadedDeck::load_cached(&src, &cache).is_err(),
+            "the edit made the back empty"
+        );
     }
 
     #[test]

@@ -313,6 +313,15 @@ impl Library {
     /// Loads the bundled decks plus every `*.json` deck in `dirs` (missing dirs are fine).
     /// A later deck with an id already loaded is reported and skipped.
     pub fn load(dirs: &[std::path::PathBuf]) -> Library {
+        Self::load_with_cache(dirs, None)
+    }
+
+    /// As [`Library::load`], keeping compiled copies of deck files in `cache_dir`
+    /// so unchanged decks skip JSON parsing on the next launch.
+    pub fn load_with_cache(
+        dirs: &[std::path::PathBuf],
+        cache_dir: Option<&std::path::Path>,
+    ) -> Library {
         let mut lib = Library::default();
         for (name, text) in BUNDLED {
             match LoadedDeck::parse(
@@ -334,7 +343,11 @@ impl Library {
                 .collect();
             paths.sort();
             for p in paths {
-                match LoadedDeck::load(&p, false) {
+                let loaded = match cache_dir {
+                    Some(c) => LoadedDeck::load_cached(&p, c),
+                    None => LoadedDeck::load(&p, false),
+                };
+                match loaded {
                     Ok(d) => lib.add(d, Origin::File(p.display().to_string())),
                     Err(e) => lib.problems.push(e),
                 }
