@@ -148,13 +148,7 @@ fn home(state: &State, frame: &mut Frame, area: Rect) {
     let rows: Vec<Row> = rows
         .into_iter()
         .enumerate()
-        .map(|(i, r)| {
-            if i == state.home_sel {
-                r.style(Style::new().add_modifier(Modifier::REVERSED))
-            } else {
-                r
-            }
-        })
+        .map(|(i, r)| highlight(r, i == state.home_sel))
         .collect();
     let [table_area, info] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(3)]).areas(area);
@@ -373,11 +367,7 @@ fn tag_list(state: &State, tags: &[(String, usize)], sel: usize, frame: &mut Fra
                 Cell::from(c.new.to_string()).style(Style::new().fg(Color::Blue)),
                 Cell::from(c.due.to_string()).style(Style::new().fg(Color::Green)),
             ]);
-            if i == sel {
-                r.style(Style::new().add_modifier(Modifier::REVERSED))
-            } else {
-                r
-            }
+            highlight(r, i == sel)
         })
         .collect();
     let t = Table::new(
@@ -421,11 +411,7 @@ fn drills(state: &State, frame: &mut Frame, area: Rect) {
                         .unwrap_or_else(|| "—".into()),
                 ),
             ]);
-            if i == state.drills_sel {
-                r.style(Style::new().add_modifier(Modifier::REVERSED))
-            } else {
-                r
-            }
+            highlight(r, i == state.drills_sel)
         })
         .collect();
     // Keep the selection visible.
@@ -630,6 +616,15 @@ fn drill(state: &State, frame: &mut Frame, area: Rect) {
             .block(Block::default().borders(Borders::ALL).title(title)),
         q_area,
     );
+}
+
+/// A table row, shown reversed when selected.
+fn highlight(row: Row<'_>, selected: bool) -> Row<'_> {
+    if selected {
+        row.style(Style::new().add_modifier(Modifier::REVERSED))
+    } else {
+        row
+    }
 }
 
 /// Lines `text` takes when wrapped at `width` (a close estimate for layout).
