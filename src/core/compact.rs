@@ -196,6 +196,10 @@ impl LoadedDeck {
         let file = path.display().to_string();
         let text =
             std::fs::read_to_string(path).map_err(|e| crate::core::error::read_error(&file, &e))?;
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
         Self::parse(&file, Cow::Owned(text), require_source)
     }
 }

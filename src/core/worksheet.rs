@@ -902,6 +902,8 @@ fn matrix_line(case: &Case, policy: &Policy, c: &Current) -> Line {
 /// Parses and evaluates a case file's text with the bundled policies: the whole of
 /// `muster worksheet`.
 pub fn run(file: &str, text: &str) -> Result<Worksheet, LoadError> {
+    // Editors on Windows may save a byte-order mark; it is not part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (case, policy) = parse_case(file, text, &Policy::bundled)?;
     Ok(evaluate(&case, &policy))
 }
@@ -1318,6 +1320,12 @@ mod tests {
         );
         assert_eq!((line(&w).base.as_str(), line(&w).level), ("dui-1", Some(2)));
         assert_eq!(line(&w).range, vec!["loss-of-pay:30-9999", "dismissal"]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        let w = ws(&format!("\u{feff}{}", apd(TARDY, &[])));
+        assert_eq!(line(&w).base, "A");
     }
 
     #[test]
