@@ -208,3 +208,33 @@ fn tag_list_studies_one_topic() {
     update(&mut s, Action::Back);
     assert!(matches!(s.screen, Screen::Home));
 }
+
+#[test]
+fn special_circumstance_drills_offer_their_table() {
+    let (all, _) = muster::core::scenario::load_bundled();
+    let l = all
+        .into_iter()
+        .find(|l| l.scenario.id == "md-13-off-duty-dui-first")
+        .expect("bundled");
+    let mut s = state_with(20);
+    s.scenarios = vec![l];
+    s.screen = Screen::Drills;
+    update(&mut s, Action::Select);
+    let Screen::Drill(d) = &s.screen else {
+        panic!("drill")
+    };
+    let v = muster::app::drill::view(&s.scenarios[0], &d.steps[0]);
+    let pick = v
+        .options
+        .iter()
+        .position(|o| o.contains("Off-duty DUI"))
+        .expect("the DUI table is offered");
+    for _ in 0..pick {
+        update(&mut s, Action::Down);
+    }
+    update(&mut s, Action::Select);
+    let Screen::Drill(d) = &s.screen else {
+        panic!("drill")
+    };
+    assert_eq!(d.feedback.as_ref().map(|g| g.score), Some(1.0));
+}

@@ -211,6 +211,7 @@ fn every_drill_step_of_a_full_worksheet_and_a_matrix_case() {
     for id in [
         "apd-01-tardy-repeat",
         "md-09-third-b-moves-to-c",
+        "md-13-off-duty-dui-first",
         "topics-07-apd-complaint-priority",
     ] {
         let l = all
@@ -244,4 +245,25 @@ fn tag_list_screen() {
     update(&mut s, Action::Tags);
     assert_eq!(s.mode(), Mode::Tags);
     insta::assert_snapshot!(draw(&s, 80, 24).backend());
+}
+
+#[test]
+fn long_option_lists_scroll_to_the_cursor() {
+    let (all, _) = muster::core::scenario::load_bundled();
+    let l = all
+        .into_iter()
+        .find(|l| l.scenario.id == "md-13-off-duty-dui-first")
+        .expect("bundled");
+    let mut s = state();
+    s.scenarios = vec![l];
+    s.screen = Screen::Drills;
+    update(&mut s, Action::Select);
+    for _ in 0..20 {
+        update(&mut s, Action::Down);
+    }
+    let text = screen_text(&draw(&s, 80, 24));
+    assert!(
+        text.contains("Departmental collision with injury"),
+        "last option visible when selected:\n{text}"
+    );
 }

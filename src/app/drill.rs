@@ -138,12 +138,50 @@ fn history_options(l: &Loaded) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn categories(l: &Loaded) -> Vec<String> {
-    l.policy
+/// The category choices as (label, id). A case under a special-circumstance table
+/// (DUI, failure to appear, collisions) also offers those tables.
+fn category_choices(l: &Loaded) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = l
+        .policy
         .categories
         .iter()
-        .map(|c| format!("Category {}", c.id))
-        .collect()
+        .map(|c| (format!("Category {}", c.id), c.id.clone()))
+        .collect();
+    let special_case = l
+        .sheet
+        .as_ref()
+        .and_then(|w| w.violations.first())
+        .is_some_and(|v| l.policy.special.iter().any(|sp| sp.id == v.base));
+    if special_case {
+        out.extend(
+            l.policy
+                .special
+                .iter()
+                .map(|sp| (format!("Special circumstance: {}", sp.title), sp.id.clone())),
+        );
+    }
+    out
+}
+
+fn categories(l: &Loaded) -> Vec<String> {
+    category_choices(l).into_iter().map(|c| c.0).collect()
+}
+
+/// Scores a category pick: exact 1, one category off 0.5 (special tables: exact only).
+fn category_pick_score(l: &Loaded, cursor: usize, want: &str) -> f32 {
+    match category_choices(l).get(cursor) {
+        Some((_, id)) if id == want => 1.0,
+        Some((_, id)) => category_score(&l.policy, id, want),
+        None => 0.0,
+    }
+}
+
+/// How the correct category is shown.
+fn category_label(l: &Loaded, id: &str) -> String {
+    category_choices(l)
+        .into_iter()
+        .find(|c| c.1 == id)
+        .map_or_else(|| format!("Category {id}"), |c| c.0)
 }
 
 /// What step `pos` asks.
@@ -197,11 +235,13 @@ pub fn view(l: &Loaded, step: &DrillStep) -> StepView {
                     categories(l),
                 ),
                 Step::Level => {
+                    // Special-circumstance tables (DUI, collisions) may have more levels.
                     let max = l
                         .policy
                         .categories
                         .iter()
                         .map(|c| c.levels.len())
+                        .chain(l.policy.special.iter().map(|sp| sp.levels.len()))
                         .max()
                         .unwrap_or(1)
                         .max(2);
@@ -329,23 +369,14 @@ pub fn grade(l: &Loaded, step: &DrillStep, cursor: usize, ticked: &[usize]) -> G
                     tags: vec![],
                 };
             };
-            let cat = |c: &str| format!("Category {c}");
             let (score, correct) = match s {
                 Step::Base => (
-                    category_score(
-                        &l.policy,
-                        chosen.trim_start_matches("Category "),
-                        &line.base,
-                    ),
-                    cat(&line.base),
+                    category_pick_score(l, cursor, &line.base),
+                    category_label(l, &line.base),
                 ),
                 Step::Adjusted => (
-                    category_score(
-                        &l.policy,
-                        chosen.trim_start_matches("Category "),
-                        &line.adjusted,
-                    ),
-                    cat(&line.adjusted),
+                    category_pick_score(l, cursor, &line.adjusted),
+                    category_label(l, &line.adjusted),
                 ),
                 Step::Active | Step::Related => {
                     let want = if *s == Step::Active {

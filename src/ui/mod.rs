@@ -589,6 +589,13 @@ fn drill(state: &State, frame: &mut Frame, area: Rect) {
         return;
     }
     let mut t = Text::from(Line::from(clean(&v.prompt)).add_modifier(Modifier::BOLD));
+    // Keep the cursor's option on screen when the list is longer than the panel.
+    let width = q_area.width.saturating_sub(2);
+    let mut cursor_end = wrapped(&clean(&v.prompt), width);
+    for o in v.options.iter().take(d.cursor + 1) {
+        cursor_end += wrapped(&format!(" a) [ ] {}", clean(o)), width);
+    }
+    let scroll = cursor_end.saturating_sub(q_area.height.saturating_sub(2));
     for (i, o) in v.options.iter().enumerate() {
         let key = (b'a' + i as u8) as char;
         let mark = match v.answer {
@@ -613,6 +620,7 @@ fn drill(state: &State, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(t)
             .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
             .block(Block::default().borders(Borders::ALL).title(title)),
         q_area,
     );
