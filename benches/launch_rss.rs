@@ -48,6 +48,7 @@ fn run(dir: &std::path::Path, _runs: usize) {
         profile: "default".into(),
         data_dir: Some(dir.to_path_buf()),
         decks: vec![],
+        policies: vec![],
         command: None,
     };
     let loaded = muster::app::run::load(&cli, NOW).expect("load");

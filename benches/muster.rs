@@ -17,6 +17,7 @@ fn cli(data: &std::path::Path) -> Cli {
         profile: "default".into(),
         data_dir: Some(data.to_path_buf()),
         decks: vec![],
+        policies: vec![],
         command: None,
     }
 }

@@ -19,6 +19,9 @@ pub struct Cli {
     /// Extra folder of deck files to load.
     #[arg(long, global = true)]
     pub decks: Vec<PathBuf>,
+    /// Extra folder of policy files (an agency's own matrix) for `worksheet`.
+    #[arg(long, global = true)]
+    pub policies: Vec<PathBuf>,
     /// Subcommand; none opens the TUI home screen.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -94,7 +97,7 @@ fn print_errors(e: &LoadError) {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     match &cli.command {
-        Some(Command::Worksheet { file }) => cmd_worksheet(file),
+        Some(Command::Worksheet { file }) => cmd_worksheet(file, &cli.policies),
         Some(Command::Check { paths }) => crate::check::run(paths),
         Some(Command::Import { what }) => crate::check::import(what),
         Some(Command::Settings {
@@ -105,8 +108,22 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn cmd_worksheet(file: &PathBuf) -> ExitCode {
+fn cmd_worksheet(file: &PathBuf, policy_dirs: &[PathBuf]) -> ExitCode {
     let name = file.display().to_string();
+    let extra = match crate::core::policy::load_dirs(policy_dirs) {
+        Ok(p) => p,
+        Err(e) => {
+            print_errors(&e);
+            return ExitCode::from(2);
+        }
+    };
+    let lookup = |id: &str| {
+        extra
+            .iter()
+            .find(|p| p.id == id)
+            .cloned()
+            .or_else(|| crate::core::policy::Policy::bundled(id))
+    };
     let result = std::fs::read(file)
         .map_err(|e| worksheet::io_error(&name, &e))
         .and_then(|bytes| match String::from_utf8(bytes) {
@@ -116,7 +133,7 @@ fn cmd_worksheet(file: &PathBuf) -> ExitCode {
                 &std::io::Error::other("not UTF-8 text"),
             )),
         })
-        .and_then(|text| worksheet::run(&name, &text));
+        .and_then(|text| worksheet::run_with(&name, &text, &lookup));
     match result {
         Ok(ws) => match serde_json::to_string_pretty(&ws) {
             Ok(json) => {

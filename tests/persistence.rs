@@ -16,6 +16,7 @@ fn cli(data: &Path) -> Cli {
         profile: "default".into(),
         data_dir: Some(data.to_path_buf()),
         decks: vec![],
+        policies: vec![],
         command: None,
     }
 }

@@ -132,3 +132,54 @@ fn bad_inputs_exit_2_with_field_paths() {
         );
     }
 }
+
+#[test]
+fn an_agency_can_bring_its_own_policy() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let pol = dir.path().join("policies");
+    std::fs::create_dir_all(&pol).expect("dir");
+    // A two-category reckoning policy of a fictional agency.
+    std::fs::write(pol.join("county.json"), r#"{"id":"county-gm-12","title":"County GM 12","source":"County General Manual 12","model":"reckoning",
+      "categories":[
+        {"id":"I","description":"Minor","cite":"GM 12.1","reckoning_months":24,"range":["written-reprimand","suspension:1-2"]},
+        {"id":"II","description":"Serious","cite":"GM 12.2","permanent":true,"range":["suspension:3-10","dismissal"]}],
+      "authority":[{"discipline":"written-reprimand","rank":"Sergeant","cite":"GM 12.4"},{"discipline":"suspension:1-10","rank":"Captain","cite":"GM 12.4"},{"discipline":"dismissal","rank":"Sheriff","cite":"GM 12.4"}],
+      "ranks":["Sergeant","Captain","Sheriff"],"adverse":["suspension","dismissal"],"route":{"ops_categories":["II"],"cite":"GM 12.5"},
+      "violations":[{"id":"late","title":"Late for shift","group":"ATTENDANCE","range":"I","cite":"GM 12.3"}]}"#).expect("w");
+    let case = dir.path().join("case.json");
+    std::fs::write(&case, r#"{"policy":"county-gm-12","current":[{"violation":"late for shift","occurred":"2026-05-01","recommended":"suspension:2"}],
+      "history":[{"violation":"Late for shift","category":"I","occurred":"2025-01-10","disciplined":"2025-02-01"}]}"#).expect("w");
+    let out = Command::new(env!("CARGO_BIN_EXE_muster"))
+        .args(["worksheet"])
+        .arg(&case)
+        .arg("--policies")
+        .arg(&pol)
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let l = &v["violations"][0];
+    assert_eq!(
+        (l["base"].as_str(), l["adjusted"].as_str()),
+        (Some("I"), Some("II"))
+    );
+    assert_eq!(l["recommended"]["within_range"], Value::Bool(false));
+    assert_eq!(l["recommended"]["authority"], Value::from("Captain"));
+    assert_eq!(v["route"], Value::from("ops"));
+    // An invalid policy file is reported, not ignored.
+    std::fs::write(pol.join("broken.json"), "{\"id\": 5}").expect("w");
+    let out = Command::new(env!("CARGO_BIN_EXE_muster"))
+        .args(["worksheet"])
+        .arg(&case)
+        .arg("--policies")
+        .arg(&pol)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken.json"));
+}

@@ -313,6 +313,37 @@ pub struct Route {
     pub cite: String,
 }
 
+/// Where the policy states each worksheet step, cited in the engine's explanations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StepCites {
+    /// Categorising each violation on its own.
+    pub step_one: String,
+    /// Using the record of active periods.
+    pub step_two: String,
+    /// Raise for a same, similar or related past violation.
+    pub step_two_a: String,
+    /// Raise for three or more past violations.
+    pub step_two_b: String,
+    /// Both raises.
+    pub step_two_c: String,
+    /// Factors move the discipline, not the category.
+    pub factors: String,
+}
+
+impl Default for StepCites {
+    fn default() -> Self {
+        Self {
+            step_one: "Step One".into(),
+            step_two: "Step Two".into(),
+            step_two_a: "Step Two (a)".into(),
+            step_two_b: "Step Two (b)".into(),
+            step_two_c: "Step Two (c)".into(),
+            factors: "the policy's mitigating and aggravating factors rule".into(),
+        }
+    }
+}
+
 /// A whole policy file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -328,6 +359,9 @@ pub struct Policy {
     /// Readings of ambiguous passages.
     #[serde(default)]
     pub decisions: Vec<Decision>,
+    /// Where each worksheet step stands in the manual.
+    #[serde(default)]
+    pub cites: StepCites,
     /// Categories in ascending seriousness.
     pub categories: Vec<Category>,
     /// Authority table.
@@ -602,6 +636,38 @@ impl Policy {
     /// Whether `d` is adverse under this policy.
     pub fn is_adverse(&self, d: &Discipline) -> bool {
         self.adverse.iter().any(|k| k == d.kind())
+    }
+}
+
+/// Loads every `*.json` policy in `dirs` (missing folders are fine); any invalid
+/// file is an error naming it.
+pub fn load_dirs(dirs: &[std::path::PathBuf]) -> Result<Vec<Policy>, LoadError> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for dir in dirs {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        let mut paths: Vec<_> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        paths.sort();
+        for p in paths {
+            let name = p.display().to_string();
+            match std::fs::read_to_string(&p) {
+                Ok(t) => match Policy::parse(&name, &t) {
+                    Ok(pol) => out.push(pol),
+                    Err(e) => problems.extend(e.0),
+                },
+                Err(e) => problems.extend(crate::core::error::read_error(&name, &e).0),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(LoadError(problems))
     }
 }
 

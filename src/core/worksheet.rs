@@ -555,6 +555,7 @@ fn relation(policy: &Policy, cur: Resolved, past: &Past) -> Option<String> {
 }
 
 fn reckoning_line(case: &Case, policy: &Policy, c: &Current) -> Line {
+    let k = &policy.cites;
     let mut expl = Vec::new();
     let (id, title, base, fixed, cite) = match c.resolved {
         Resolved::Listed(i) => {
@@ -581,12 +582,13 @@ fn reckoning_line(case: &Case, policy: &Policy, c: &Current) -> Line {
     };
     let base_id = policy.categories[base].id.clone();
     expl.push(format!(
-        "Step One: {title} is listed as Category {base_id}{} — {cite}; §4.3.7 Step One.",
+        "Step One: {title} is listed as Category {base_id}{} — {cite}; {}.",
         if c.category.is_some() {
             " for this case"
         } else {
             ""
-        }
+        },
+        k.step_one
     ));
 
     // Step Two: which past violations have an active reckoning period on the date of
@@ -608,8 +610,8 @@ fn reckoning_line(case: &Case, policy: &Policy, c: &Current) -> Line {
                 .is_some_and(|m| c.occurred <= add_months(start, m));
         if relates_back {
             expl.push(format!(
-                "#{i} {} was disciplined on {disc}, after this violation occurred, so it relates back to its own date of occurrence {} — §4.3.7 Step Two.",
-                p.violation, p.occurred
+                "#{i} {} was disciplined on {disc}, after this violation occurred, so it relates back to its own date of occurrence {} — {}.",
+                p.violation, p.occurred, k.step_two
             ));
         }
         if is_active {
@@ -641,8 +643,8 @@ fn reckoning_line(case: &Case, policy: &Policy, c: &Current) -> Line {
         let p = &case.history[i];
         expl.push(match relation(policy, c.resolved, p) {
             Some(reason) => format!(
-                "#{i} {} counts as same, similar or related: {reason} — §4.3.7 Step Two (a).",
-                p.violation
+                "#{i} {} counts as same, similar or related: {reason} — {}.",
+                p.violation, k.step_two_a
             ),
             None => format!(
                 "#{i} {} is not related to this violation (different listed violation and heading).",
@@ -666,9 +668,10 @@ fn reckoning_line(case: &Case, policy: &Policy, c: &Current) -> Line {
         counted.push(u);
         steps += 1;
         expl.push(format!(
-            "Step Two (a): raised one category — the same, similar or related past violation {} still has an active reckoning period on {} — §4.3.7 Step Two (a).",
+            "Step Two (a): raised one category — the same, similar or related past violation {} still has an active reckoning period on {} — {}.",
             list_idx(&[u], &case.history, policy),
-            c.occurred
+            c.occurred,
+            k.step_two_a
         ));
     }
     if others.len() >= 3 {
@@ -676,35 +679,40 @@ fn reckoning_line(case: &Case, policy: &Policy, c: &Current) -> Line {
         counted.extend(&others);
         steps += 1;
         expl.push(format!(
-            "Step Two (b): raised one category — {} other past violations of any type have active reckoning periods on {} ({}); the one already used in (a) is not counted again — §4.3.7 Step Two (b).",
+            "Step Two (b): raised one category — {} other past violations of any type have active reckoning periods on {} ({}); the one already used in (a) is not counted again — {}.",
             others.len(),
             c.occurred,
-            list_idx(&others, &case.history, policy)
+            list_idx(&others, &case.history, policy),
+            k.step_two_b
         ));
     } else if !others.is_empty() {
         expl.push(format!(
-            "Step Two (b): only {} other past violation(s) with an active reckoning period; three or more are needed — §4.3.7 Step Two (b).",
-            others.len()
+            "Step Two (b): only {} other past violation(s) with an active reckoning period; three or more are needed — {}.",
+            others.len(),
+            k.step_two_b
         ));
     }
     if steps == 2 {
-        expl.push(
-            "Both circumstances apply, so the category rises by two levels — §4.3.7 Step Two (c)."
-                .into(),
-        );
+        expl.push(format!(
+            "Both circumstances apply, so the category rises by two levels — {}.",
+            k.step_two_c
+        ));
     }
     counted.sort_unstable();
     let top = policy.categories.len() - 1;
     let adjusted = (base + steps).min(top);
     let adjusted_id = policy.categories[adjusted].id.clone();
     if steps == 0 {
-        expl.push(format!("Step Two: no active same or related past violation and fewer than three others, so the category stays {base_id} — §4.3.7 Step Two."));
+        expl.push(format!("Step Two: no active same or related past violation and fewer than three others, so the category stays {base_id} — {}.", k.step_two));
     } else if base + steps > top {
-        expl.push(format!("Category {adjusted_id} is the highest, so it stays {adjusted_id} — §4.3.7 Step Two (a)."));
+        expl.push(format!(
+            "Category {adjusted_id} is the highest, so it stays {adjusted_id} — {}.",
+            k.step_two_a
+        ));
     } else {
         expl.push(format!("Adjusted category: {adjusted_id}."));
     }
-    expl.push("Step Three: mitigating and aggravating factors move the discipline within the category's range; they do not change the category — §4.3.7 Step Three (c).".into());
+    expl.push(format!("Step Three: mitigating and aggravating factors move the discipline within the category's range; they do not change the category — {}.", k.factors));
     let cat = &policy.categories[adjusted];
     let range: Vec<String> = match &fixed {
         Some(f) if adjusted == top || adjusted == base => {
@@ -871,7 +879,7 @@ fn matrix_line(case: &Case, policy: &Policy, c: &Current) -> Line {
                     l.cite.as_deref().unwrap_or(&acat.cite)
                 ));
             }
-            expl.push("Mitigating and aggravating factors move the penalty inside this range and never move the category — COMAR 12.04.10.05 E(2).".into());
+            expl.push(format!("Mitigating and aggravating factors move the penalty inside this range and never move the category — {}.", policy.cites.factors));
             let recommended = c.recommended.map(|d| {
                 check_recommended(
                     policy,
@@ -902,9 +910,18 @@ fn matrix_line(case: &Case, policy: &Policy, c: &Current) -> Line {
 /// Parses and evaluates a case file's text with the bundled policies: the whole of
 /// `muster worksheet`.
 pub fn run(file: &str, text: &str) -> Result<Worksheet, LoadError> {
+    run_with(file, text, &Policy::bundled)
+}
+
+/// As [`run`], looking policies up with `policies` (an agency's own files first).
+pub fn run_with(
+    file: &str,
+    text: &str,
+    policies: &dyn Fn(&str) -> Option<Policy>,
+) -> Result<Worksheet, LoadError> {
     // Editors on Windows may save a byte-order mark; it is not part of the JSON.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (case, policy) = parse_case(file, text, &Policy::bundled)?;
+    let (case, policy) = parse_case(file, text, policies)?;
     Ok(evaluate(&case, &policy))
 }
 
