@@ -44,13 +44,7 @@ fn main() {
 
 fn run(dir: &std::path::Path, _runs: usize) {
     let start = std::time::Instant::now();
-    let cli = Cli {
-        profile: "default".into(),
-        data_dir: Some(dir.to_path_buf()),
-        decks: vec![],
-        policies: vec![],
-        command: None,
-    };
+    let cli = Cli::for_data_dir(dir);
     let loaded = muster::app::run::load(&cli, NOW).expect("load");
     let mut state = loaded.state;
     update(&mut state, Action::StudyAll);

@@ -13,13 +13,7 @@ use std::time::Duration;
 const NOW: i64 = 1_790_000_000_000;
 
 fn cli(data: &std::path::Path) -> Cli {
-    Cli {
-        profile: "default".into(),
-        data_dir: Some(data.to_path_buf()),
-        decks: vec![],
-        policies: vec![],
-        command: None,
-    }
+    Cli::for_data_dir(data)
 }
 
 /// The real start-up path: open profile, read decks and log, build state, start a

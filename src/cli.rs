@@ -27,6 +27,20 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// The TUI on data folder `data` with the default profile and nothing else set
+    /// (tests and benchmarks use it).
+    pub fn for_data_dir(data: &std::path::Path) -> Cli {
+        Cli {
+            profile: "default".into(),
+            data_dir: Some(data.to_path_buf()),
+            decks: vec![],
+            policies: vec![],
+            command: None,
+        }
+    }
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {

@@ -11,14 +11,8 @@ use std::path::Path;
 
 const NOW: i64 = 1_790_000_000_000;
 
-fn cli(data: &Path) -> Cli {
-    Cli {
-        profile: "default".into(),
-        data_dir: Some(data.to_path_buf()),
-        decks: vec![],
-        policies: vec![],
-        command: None,
-    }
+fn cli(data: &std::path::Path) -> Cli {
+    Cli::for_data_dir(data)
 }
 
 /// Answers `n` cards in a fresh session at time `t`, saving as the app does.

@@ -9,9 +9,15 @@ fn examples() -> PathBuf {
 }
 
 fn worksheet(path: &Path) -> (i32, String, String) {
+    worksheet_with(path, &[])
+}
+
+/// `muster worksheet PATH` plus extra arguments: (exit code, stdout, stderr).
+fn worksheet_with(path: &Path, extra: &[&std::ffi::OsStr]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_muster"))
         .arg("worksheet")
         .arg(path)
+        .args(extra)
         .output()
         .expect("run muster");
     (
@@ -149,20 +155,10 @@ fn an_agency_can_bring_its_own_policy() {
     let case = dir.path().join("case.json");
     std::fs::write(&case, r#"{"policy":"county-gm-12","current":[{"violation":"late for shift","occurred":"2026-05-01","recommended":"suspension:2"}],
       "history":[{"violation":"Late for shift","category":"I","occurred":"2025-01-10","disciplined":"2025-02-01"}]}"#).expect("w");
-    let out = Command::new(env!("CARGO_BIN_EXE_muster"))
-        .args(["worksheet"])
-        .arg(&case)
-        .arg("--policies")
-        .arg(&pol)
-        .output()
-        .expect("run");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let extra = [std::ffi::OsStr::new("--policies"), pol.as_os_str()];
+    let (code, out, err) = worksheet_with(&case, &extra);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("json");
     let l = &v["violations"][0];
     assert_eq!(
         (l["base"].as_str(), l["adjusted"].as_str()),
@@ -173,13 +169,7 @@ fn an_agency_can_bring_its_own_policy() {
     assert_eq!(v["route"], Value::from("ops"));
     // An invalid policy file is reported, not ignored.
     std::fs::write(pol.join("broken.json"), "{\"id\": 5}").expect("w");
-    let out = Command::new(env!("CARGO_BIN_EXE_muster"))
-        .args(["worksheet"])
-        .arg(&case)
-        .arg("--policies")
-        .arg(&pol)
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("broken.json"));
+    let (code, _, err) = worksheet_with(&case, &extra);
+    assert_eq!(code, 2);
+    assert!(err.contains("broken.json"), "{err}");
 }

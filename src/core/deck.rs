@@ -334,15 +334,7 @@ impl Library {
             }
         }
         for dir in dirs {
-            let Ok(rd) = std::fs::read_dir(dir) else {
-                continue;
-            };
-            let mut paths: Vec<_> = rd
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "json"))
-                .collect();
-            paths.sort();
-            for p in paths {
+            for p in crate::core::store::json_files(dir) {
                 let loaded = match cache_dir {
                     Some(c) => LoadedDeck::load_cached(&p, c),
                     None => LoadedDeck::load(&p, false),

@@ -645,15 +645,7 @@ pub fn load_dirs(dirs: &[std::path::PathBuf]) -> Result<Vec<Policy>, LoadError> 
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for dir in dirs {
-        let Ok(rd) = std::fs::read_dir(dir) else {
-            continue;
-        };
-        let mut paths: Vec<_> = rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        paths.sort();
-        for p in paths {
+        for p in crate::core::store::json_files(dir) {
             let name = p.display().to_string();
             match std::fs::read_to_string(&p) {
                 Ok(t) => match Policy::parse(&name, &t) {
